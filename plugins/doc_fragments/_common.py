@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this doc fragment is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+
+    # The connection options every module shares (DESIGN §3).
+    DOCUMENTATION = r"""
+options:
+  api_key:
+    description:
+      - The partner API key, created in the CMR partner dashboard under Settings, Integrations.
+      - Sent as the C(cmr-x-api-key) header, or as C(cmr-x-sandbox-api-key) when O(sandbox=true).
+      - If not set, the value of the E(CMR_API_KEY) environment variable is used.
+      - Set it once for a whole play with C(module_defaults) and the C(group/coldmailreseller.cmr.cmr) action group.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the CMR partner API, including the C(/api/v1/integration) prefix.
+      - Point it at the sandbox URL (with O(sandbox=true)) or at the simulator shipped in C(tests/simulator/) for tests.
+      - If not set, the value of the E(CMR_API_URL) environment variable is used.
+    type: str
+    default: https://customers.coldmailreseller.com/api/v1/integration
+  sandbox:
+    description:
+      - Authenticate with a sandbox key (C(cmr-x-sandbox-api-key) header).
+      - The sandbox has its own base URL, so V(true) together with the default production O(api_url) is an error.
+      - If not set, the value of the E(CMR_SANDBOX) environment variable is used.
+    type: bool
+    default: false
+  validate_certs:
+    description:
+      - Verify the TLS certificate of the API server.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: float
+    default: 30
+  api_retries:
+    description:
+      - How many times a request that failed with HTTP 429, a 5xx status or a connection error is retried.
+      - A write that may already have been applied is never re-sent, whatever this value says;
+        the module re-reads the state instead.
+    type: int
+    default: 5
+  api_retry_timeout:
+    description:
+      - Total seconds a module may spend waiting between retries, across all its requests.
+    type: float
+    default: 60
+  report_errors:
+    description:
+      - After an unexpected failure (a 5xx status after retries, an unreadable response, a lost response to a write)
+        send a report to CMR's C(/send-errors) endpoint, with passwords and other secrets redacted.
+      - Errors caused by the task's own input (4xx) are never reported.
+      - If not set, the value of the E(CMR_REPORT_ERRORS) environment variable is used.
+    type: bool
+    default: true
+notes:
+  - The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
+    use them with C(connection: local) or C(delegate_to: localhost).
+  - The client paces itself below CMR's limit of 5 requests per second per key and honours C(Retry-After).
+requirements:
+  - requests
+  - voluptuous
+"""
+
+    ATTRIBUTES = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying the CMR account.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+  action_group:
+    description: Use C(group/coldmailreseller.cmr.cmr) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - coldmailreseller.cmr.cmr
+"""
+
+    # Used together with ATTRIBUTES by modules that only read.
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+"""

@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""The Terraform-style cycle every resource module shares.
+
+read current -> compare with desired -> plan (create / update / delete / none, with the
+before and after of the changed keys only) -> in check mode return the plan, otherwise
+apply it -> result. The ``diff`` comes from the same plan, so ``--check --diff`` shows
+exactly what a real run would do, and check mode never sends a write.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import strip_secrets
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+NONE = "none"
+
+
+@dataclass
+class Plan:
+    """What a run will do. ``before``/``after`` are whole objects; ``changes`` the changed keys."""
+
+    action: str
+    before: t.Optional[dict[str, t.Any]] = None
+    after: t.Optional[dict[str, t.Any]] = None
+    changes: dict[str, t.Any] = field(default_factory=dict)
+    extra: dict[str, t.Any] = field(default_factory=dict)  # resource-specific result keys (e.g. cost)
+
+    @property
+    def changed(self) -> bool:
+        return self.action != NONE
+
+    def diff(self) -> dict[str, dict[str, t.Any]]:
+        """Before/after of what changes only (netbox style), secrets stripped."""
+        if self.action == CREATE:
+            return {"before": {}, "after": strip_secrets(self.after or {})}
+        if self.action == DELETE:
+            return {"before": strip_secrets(self.before or {}), "after": {}}
+        before = self.before or {}
+        return {
+            "before": strip_secrets({key: before.get(key) for key in self.changes}),
+            "after": strip_secrets(dict(self.changes)),
+        }
+
+
+def changed_fields(current: t.Mapping[str, t.Any], desired: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The desired values that differ from the current ones; None means "not managed"."""
+    return {key: value for key, value in desired.items() if value is not None and current.get(key) != value}
+
+
+class Resource:
+    """Base of the resource modules: subclasses implement the hooks, ``run()`` does the rest.
+
+    Hooks work in snake_case objects (translated through ``_api`` field maps):
+    ``find()`` returns the current object or None; ``desired()`` the fields the task sets
+    (None = leave alone); ``create()``/``update()`` return the object after the write;
+    ``delete()`` removes it. Override ``plan()`` for resources with more than one action.
+    """
+
+    name = "resource"  # key of the returned object, e.g. "user"
+
+    def __init__(self, module: CmrModule) -> None:
+        self.module = module
+        self.client = module.client
+        self.params = module.params
+
+    # --- hooks -----------------------------------------------------------------------
+    def find(self) -> t.Optional[dict[str, t.Any]]:
+        raise NotImplementedError
+
+    def desired(self) -> dict[str, t.Any]:
+        raise NotImplementedError
+
+    def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
+        raise NotImplementedError
+
+    def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
+        raise NotImplementedError
+
+    def delete(self, current: dict[str, t.Any]) -> None:
+        raise NotImplementedError
+
+    def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
+        return changed_fields(current, desired)
+
+    # --- the cycle ---------------------------------------------------------------------
+    @property
+    def wanted_state(self) -> str:
+        return self.params.get("state") or "present"
+
+    def plan(self) -> Plan:
+        current = self.find()
+        if self.wanted_state == "absent":
+            return Plan(DELETE, before=current) if current is not None else Plan(NONE)
+        desired = self.desired()
+        if current is None:
+            return Plan(CREATE, after={key: value for key, value in desired.items() if value is not None})
+        changes = self.compare(current, desired)
+        if not changes:
+            return Plan(NONE, before=current, after=current)
+        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes)
+
+    def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
+        if plan.action == CREATE:
+            return self.create(plan.after or {})
+        if plan.action == UPDATE:
+            return self.update(plan.before or {}, plan.changes)
+        if plan.action == DELETE:
+            self.delete(plan.before or {})
+            return None
+        return plan.after
+
+    def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        result = {"changed": plan.changed, self.name: strip_secrets(obj or {}), "diff": plan.diff()}
+        result.update(plan.extra)
+        return result
+
+    def run(self) -> dict[str, t.Any]:
+        plan = self.plan()
+        obj = plan.after
+        if plan.changed and not self.module.check_mode:
+            obj = self.apply(plan)
+        return self.result(plan, obj)
+
+    @classmethod
+    def main(cls, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
+        """Entry point shared by the resource modules' ``main()``."""
+        module = CmrModule(argument_spec, supports_check_mode=True, **kwargs)
+        module.run(cls(module).run)

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""What every CMR module shares: the common options, the client, one-line failures."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    CmrApiError,
+    CmrClient,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
+
+try:
+    import voluptuous
+except ImportError:  # pragma: no cover - reported at run time by CmrModule
+    HAS_VOLUPTUOUS = False
+else:
+    HAS_VOLUPTUOUS = True
+
+# DESIGN §3. Defaults live here and in the doc fragment doc_fragments/_common.py.
+COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "api_key": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["CMR_API_KEY"])},
+    "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},
+    "sandbox": {"type": "bool", "default": False, "fallback": (env_fallback, ["CMR_SANDBOX"])},
+    "validate_certs": {"type": "bool", "default": True},
+    "timeout": {"type": "float", "default": 30.0},
+    "api_retries": {"type": "int", "default": 5},
+    "api_retry_timeout": {"type": "float", "default": 60.0},
+    "report_errors": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_REPORT_ERRORS"])},
+}
+
+
+class CmrModuleError(Exception):
+    """A failure a module explains itself; ``details`` are extra result keys."""
+
+    def __init__(self, message: str, **details: t.Any) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class CmrModule:
+    """An AnsibleModule with the common options and a ready CmrClient.
+
+    ``run(fn)`` calls ``fn()`` and turns every expected failure into one clear
+    ``fail_json`` line, so no module ever shows a traceback for an API error.
+    """
+
+    def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
+        spec = dict(COMMON_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.ansible.params
+        self._check_requirements()
+        self.client = self._build_client()
+
+    @property
+    def check_mode(self) -> bool:
+        return self.ansible.check_mode
+
+    @property
+    def diff_mode(self) -> bool:
+        return bool(self.ansible._diff)  # pylint: disable=protected-access
+
+    def warn(self, message: str) -> None:
+        self.ansible.warn(message)
+
+    def fail(self, message: str, **details: t.Any) -> t.NoReturn:
+        self.ansible.fail_json(msg=message, **details)
+        raise AssertionError("unreachable")  # fail_json exits; this keeps type checkers honest
+
+    def exit(self, **result: t.Any) -> t.NoReturn:
+        self.ansible.exit_json(**result)
+        raise AssertionError("unreachable")
+
+    def run(self, fn: t.Callable[[], dict[str, t.Any]]) -> t.NoReturn:
+        """Run ``fn`` and exit with its result, or fail with one line."""
+        try:
+            result = fn()
+        except CmrModuleError as exc:
+            self.fail(str(exc), **exc.details)
+        except CmrApiError as exc:
+            self.fail(describe_api_error(exc), **api_error_details(exc))
+        except WaitTimeout as exc:
+            self.fail(str(exc))
+        except voluptuous.Invalid as exc:
+            self.fail("Unexpected response from CMR: %s" % exc)
+        self.exit(**result)
+
+    def _check_requirements(self) -> None:
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if not HAS_VOLUPTUOUS:
+            self.ansible.fail_json(msg=missing_required_lib("voluptuous"))
+
+    def _build_client(self) -> CmrClient:
+        p = self.params
+        if p["sandbox"] and p["api_url"].rstrip("/") == _api.DEFAULT_API_URL:
+            self.fail("sandbox=true needs the sandbox api_url: the sandbox has its own base URL, not the production one")
+        return CmrClient(
+            p["api_url"],
+            p["api_key"],
+            sandbox=p["sandbox"],
+            validate_certs=p["validate_certs"],
+            timeout=p["timeout"],
+            retries=p["api_retries"],
+            retry_timeout=p["api_retry_timeout"],
+            report_errors=p["report_errors"],
+        )
+
+
+def describe_api_error(exc: CmrApiError) -> str:
+    """One line that says what failed and what to do about the common cases."""
+    if exc.status == 401:
+        return "CMR rejected the API key (HTTP 401: %s); check api_key or CMR_API_KEY, and sandbox for a sandbox key" % exc.message
+    return str(exc)
+
+
+def api_error_details(exc: CmrApiError) -> dict[str, t.Any]:
+    details: dict[str, t.Any] = {"status": exc.status}
+    if exc.maybe_applied:
+        details["maybe_applied"] = True
+    return details
