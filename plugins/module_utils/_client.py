@@ -1,0 +1,471 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""The CMR HTTP client: session, auth, envelope, retries, pacing, pagination, error reports.
+
+Retry policy (DESIGN §2, which overrides REFERENCE's "5xx is retry-safe"): a request is sent
+again only when a repeat cannot duplicate work — the endpoint is safe to repeat, or the server
+provably did not receive the request (429, or the connection failed before anything was
+sent). A write that may have reached the server is never re-sent; the error says so
+(``maybe_applied``) and the module re-reads state to decide.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import ssl
+import time
+import traceback
+import typing as t
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact
+
+try:
+    import requests
+    from urllib3.exceptions import NewConnectionError
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+UNEXPECTED = "unexpected response from CMR"
+MAYBE_APPLIED = "the request may have been applied: check the current state before sending it again"
+USER_AGENT = "coldmailreseller.cmr (Ansible collection)"
+SNIPPET = 300  # characters of a non-JSON body quoted in messages and reports
+MAX_PAGES = 10000  # a server that ignores `page` must not make get_all loop forever
+
+# error_callback(method, full_path, query, payload, response); arguments are already redacted.
+ErrorCallback = t.Callable[[str, str, t.Any, t.Any, t.Any], None]
+
+
+class CmrApiError(Exception):
+    """Every failure of a CMR call: HTTP error, transport error or unexpected response."""
+
+    def __init__(self, status: int | None, message: str, method: str, path: str, data: t.Any = None, maybe_applied: bool = False) -> None:
+        self.status = status
+        self.message = message
+        self.method = method
+        self.path = path
+        self.data = data
+        self.maybe_applied = maybe_applied
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if not self.method:
+            return self.message
+        status = "no response" if self.status is None else f"HTTP {self.status}"
+        return f"CMR API {self.method} {self.path} failed ({status}): {self.message}"
+
+
+class CmrConfigError(CmrApiError):
+    """The client options are unusable (no request was made)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message, "", "")
+
+
+class CmrResponse(t.NamedTuple):
+    status: int
+    message: str
+    data: t.Any
+    action_id: str | None
+
+
+@dataclass
+class _Failure:
+    """Outcome of one attempt that did not produce a usable answer."""
+
+    error: CmrApiError
+    retryable: bool
+    retry_after: float | None = None
+    report: t.Any = None  # what to put in the error report's `response`; None: do not report
+
+
+class _Backoff:
+    """Retry budget: `retries` re-sends and `retry_timeout` seconds of waiting in total."""
+
+    def __init__(self, retries: int, retry_timeout: float, initial: float, maximum: float) -> None:
+        self.left = retries
+        self.remaining = retry_timeout
+        self.initial = initial
+        self.maximum = maximum
+        self.count = 0
+
+    def next_delay(self, retry_after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the budget is spent."""
+        if self.left <= 0:
+            return None
+        delay = retry_after if retry_after is not None else self._jittered()
+        if delay > self.remaining:
+            return None
+        self.left -= 1
+        self.remaining -= delay
+        self.count += 1
+        return delay
+
+    def _jittered(self) -> float:
+        # Jitter spreads retries of parallel tasks that share one key (5 rps per key).
+        return min(self.maximum, self.initial * 2 ** self.count) * random.uniform(0.5, 1.0)
+
+
+class CmrClient:
+    """One client per module run; one `requests.Session` per client.
+
+    ``retries`` is the number of re-sends after the first attempt and ``retry_timeout`` the
+    total seconds spent waiting between attempts (pacing not included); whichever runs out
+    first ends the retries. ``backoff_initial``/``backoff_max`` shape the exponential backoff
+    (REFERENCE §3.6 suggests starting near a few seconds, capped near 30 s). With
+    ``report_errors`` the ``error_callback`` (default: POST /send-errors) receives
+    ``(method, full_path, query, payload, response)`` with secrets already redacted.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        sandbox: bool = False,
+        validate_certs: bool = True,
+        timeout: float = 30.0,
+        retries: int = 5,
+        retry_timeout: float = 60.0,
+        report_errors: bool = True,
+        min_interval: float = 0.25,
+        backoff_initial: float = 2.0,
+        backoff_max: float = 30.0,
+        error_callback: ErrorCallback | None = None,
+    ) -> None:
+        _check_options(api_url, api_key, sandbox)
+        self._base = api_url.rstrip("/")
+        self._base_path = urlsplit(self._base).path
+        self._key = api_key
+        self._timeout = timeout
+        self._retries = retries
+        self._retry_timeout = retry_timeout
+        self._min_interval = min_interval
+        self._backoff = (backoff_initial, backoff_max)
+        self._callback = (error_callback or self._post_error_report) if report_errors else None
+        self._reporting = False
+        self._last_request: float | None = None
+        self._sleep = time.sleep  # replaced in unit tests
+        self._session = requests.Session()
+        self._session.verify = validate_certs
+        self._session.headers.update({
+            _api.SANDBOX_API_KEY_HEADER if sandbox else _api.API_KEY_HEADER: api_key,
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        })
+
+    # --- public interface ----------------------------------------------------------------
+
+    def call(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None = None, body: t.Any = None) -> CmrResponse:
+        """Send one API call (with retries where safe) and return the unwrapped envelope."""
+        backoff = _Backoff(self._retries, self._retry_timeout, *self._backoff)
+        while True:
+            outcome = self._attempt(endpoint, query, body)
+            if isinstance(outcome, CmrResponse):
+                return outcome
+            delay = backoff.next_delay(outcome.retry_after) if outcome.retryable else None
+            if delay is None:
+                raise self._final_error(endpoint, query, body, outcome)
+            self._sleep(delay)
+
+    def get_all(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, items_key: str | None) -> list:
+        """Read a list endpoint to the last page; items sit at data[items_key] (data itself if None)."""
+        items: list = []
+        for page in range(1, MAX_PAGES + 1):
+            page_query = {**(query or {}), _api.PAGE_PARAM: page, _api.LIMIT_PARAM: _api.PAGE_LIMIT}
+            response = self.call(endpoint, page_query)
+            batch = self._page_items(endpoint, page_query, response, items_key)
+            items.extend(batch)
+            if _is_last_page(response.data, page, len(batch)):
+                return items
+        failure = _Failure(self._error(endpoint, 200, f"{UNEXPECTED}: more than {MAX_PAGES} pages"), False, report={})
+        raise self._final_error(endpoint, query, None, failure)
+
+    def close(self) -> None:
+        self._session.close()
+
+    # --- one attempt ---------------------------------------------------------------------
+
+    def _attempt(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, body: t.Any) -> CmrResponse | _Failure:
+        try:
+            response = self._send(endpoint, query, body)
+        except requests.exceptions.RequestException as exc:
+            return self._transport_failure(endpoint, exc)
+        status = response.status_code
+        if status == 429:
+            # Rate limited: the server refused the request, so any endpoint may be re-sent.
+            message = _envelope_message(response) or "rate limited"
+            return _Failure(self._error(endpoint, status, message), True, _retry_after(response))
+        if status >= 500:
+            return self._server_failure(endpoint, response)
+        return self._result(endpoint, response)
+
+    def _send(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, body: t.Any) -> requests.Response:
+        headers = {}
+        if endpoint.spends_money:
+            # An idle keep-alive socket the server already closed would fail only after the order
+            # left, which looks "maybe applied". Dropping idle sockets forces a fresh connection,
+            # on which a failure to connect proves nothing was sent.
+            self._session.close()
+            headers["Connection"] = "close"
+        self._pace()
+        return self._session.request(
+            endpoint.method, self._base + endpoint.path, params=_query_params(query), json=body,
+            headers=headers, timeout=self._timeout, allow_redirects=False,  # a redirected POST would become a GET
+        )
+
+    def _pace(self) -> None:
+        """Keep at least min_interval between requests (CMR allows 5 requests/second per key)."""
+        if self._last_request is not None:
+            wait = self._last_request + self._min_interval - time.monotonic()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_request = time.monotonic()
+
+    # --- classifying failures ----------------------------------------------------------------
+
+    def _transport_failure(self, endpoint: _api.Endpoint, exc: Exception) -> _Failure:
+        kind = _transport_kind(exc)
+        what = _describe(exc, self._timeout)
+        if kind == "fatal":
+            return _Failure(self._error(endpoint, None, f"cannot reach CMR at {self._base}: {what}"), False)
+        if kind == "not sent":
+            return _Failure(self._error(endpoint, None, f"could not connect to CMR at {self._base}: {what}"), True)
+        if endpoint.safe_to_repeat:
+            return _Failure(self._error(endpoint, None, f"connection to CMR failed: {what}"), True)
+        error = self._error(endpoint, None, f"no answer from CMR after the request was sent ({what}); {MAYBE_APPLIED}", maybe_applied=True)
+        return _Failure(error, False, report={"error": f"no response: {what}"})
+
+    def _server_failure(self, endpoint: _api.Endpoint, response: requests.Response) -> _Failure:
+        status = response.status_code
+        message = _envelope_message(response) or f"server error (HTTP {status})"
+        report = _report_body(response)
+        if endpoint.safe_to_repeat:
+            return _Failure(self._error(endpoint, status, message), True, report=report)
+        error = self._error(endpoint, status, f"{message}; {MAYBE_APPLIED}", maybe_applied=True)
+        return _Failure(error, False, report=report)
+
+    def _result(self, endpoint: _api.Endpoint, response: requests.Response) -> CmrResponse | _Failure:
+        status = response.status_code
+        if 300 <= status < 400:
+            where = response.headers.get("Location", "?")
+            return _Failure(self._error(endpoint, status, f"CMR redirected to {where}; check api_url"), False)
+        if status == 204 and not response.content:
+            return CmrResponse(status, "", None, None)
+        envelope = _parse_envelope(response.content)
+        if isinstance(envelope, str):
+            return self._broken(endpoint, response, envelope)
+        message, data, action_id, body_status = envelope
+        if status >= 400 or body_status >= 400:
+            # 4xx: caused by the request; the message is CMR's and no report is sent.
+            return _Failure(self._error(endpoint, max(status, body_status), message, data), False)
+        return CmrResponse(status, message, data, action_id)
+
+    def _broken(self, endpoint: _api.Endpoint, response: requests.Response, problem: str) -> _Failure:
+        status = response.status_code
+        if status >= 400:
+            # A proxy's HTML 404/401 page: the request was wrong, not CMR; do not report it.
+            return _Failure(self._error(endpoint, status, problem), False)
+        # The server answered 2xx, so a write was probably applied even though we cannot read the answer.
+        maybe = not endpoint.safe_to_repeat
+        message = f"{UNEXPECTED}: {problem}" + (f"; {MAYBE_APPLIED}" if maybe else "")
+        return _Failure(self._error(endpoint, status, message, maybe_applied=maybe), False, report=_report_body(response))
+
+    def _page_items(self, endpoint: _api.Endpoint, query: dict, response: CmrResponse, items_key: str | None) -> list:
+        data = response.data
+        items = data if items_key is None else data.get(items_key) if isinstance(data, dict) else None
+        if isinstance(items, list):
+            return items
+        where = "data" if items_key is None else f"data.{items_key}"
+        failure = _Failure(self._error(endpoint, response.status, f"{UNEXPECTED}: {where} is not a list"), False,
+                           report={"status": response.status, "message": response.message, "data": data})
+        raise self._final_error(endpoint, query, None, failure)
+
+    def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
+        return CmrApiError(status, self._scrub(message), endpoint.method, endpoint.path, data, maybe_applied)
+
+    def _scrub(self, text: str) -> str:
+        # The key only travels as a header; this guards against a server or library echoing it.
+        return text.replace(self._key, MASK) if self._key else text
+
+    # --- error reports ---------------------------------------------------------------------
+
+    def _final_error(self, endpoint: _api.Endpoint, query: t.Any, body: t.Any, failure: _Failure) -> CmrApiError:
+        """Report an unexpected failure (once: only the final outcome of a call gets here); return the error to raise."""
+        if failure.report is not None:
+            self._report(endpoint, query, body, failure.report)
+        return failure.error
+
+    def _report(self, endpoint: _api.Endpoint, query: t.Any, body: t.Any, response: t.Any) -> None:
+        # _reporting stops recursion even if a custom callback calls back into this client.
+        if self._callback is None or self._reporting:
+            return
+        self._reporting = True
+        try:
+            self._callback(endpoint.method, self._base_path + endpoint.path, redact(query), redact(body), redact(response))
+        except Exception:  # a failed report must never hide the error being reported
+            pass
+        finally:
+            self._reporting = False
+
+    def _post_error_report(self, method: str, full_path: str, query: t.Any, payload: t.Any, response: t.Any) -> None:
+        """Default error callback: POST /send-errors (REFERENCE §10.6), one attempt, no retries."""
+        report = {
+            "method": method,
+            "path": full_path,
+            "query": self._scrub(_json_text(query)),
+            "payload": self._scrub(_json_text(payload)),
+            "response": self._scrub(_json_text(response)),
+        }
+        self._pace()
+        self._session.request(
+            _api.SEND_ERRORS.method, self._base + _api.SEND_ERRORS.path, json=report,
+            timeout=self._timeout, allow_redirects=False,
+        )
+
+
+# --- helpers without state ------------------------------------------------------------------
+
+def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
+    if not HAS_REQUESTS:
+        raise CmrConfigError("the Python library 'requests' is required by coldmailreseller.cmr")
+    if not api_key:
+        raise CmrConfigError("api_key is empty: set api_key or CMR_API_KEY")
+    if urlsplit(api_url or "").scheme not in ("http", "https"):
+        raise CmrConfigError(f"api_url must be an http(s) URL, got {api_url!r}")
+    if sandbox and api_url.rstrip("/").lower() == _api.DEFAULT_API_URL.lower():
+        raise CmrConfigError(
+            "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
+            f"the sandbox key does not work against the production URL {_api.DEFAULT_API_URL}"
+        )
+
+
+def _query_params(query: t.Mapping[str, t.Any] | None) -> dict | None:
+    """requests renders True as 'True'; the API expects JSON-style 'true'/'false'."""
+    if not query:
+        return None
+    return {key: (str(value).lower() if isinstance(value, bool) else value) for key, value in query.items() if value is not None}
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps: explicit causes, urllib3 `reason`, exception args.
+
+    Implicit context (__context__) is ignored on purpose: it can hold an unrelated exception
+    the caller was handling, e.g. an earlier refused connection.
+    """
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        linked = (current.__cause__, getattr(current, "reason", None), *current.args)
+        todo.extend(item for item in linked if isinstance(item, BaseException))
+    return seen
+
+
+def _transport_kind(exc: Exception) -> str:
+    """'not sent' (provably nothing reached the server), 'fatal' (retrying cannot help) or 'maybe sent'."""
+    chain = _causes(exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "not sent"
+    if isinstance(exc, ValueError) or any(isinstance(item, (ssl.SSLCertVerificationError, ssl.CertificateError)) for item in chain):
+        return "fatal"  # bad URL or certificate: raised before any byte of the request is sent
+    if isinstance(exc, requests.exceptions.ConnectionError) and any(
+            isinstance(item, (NewConnectionError, ConnectionRefusedError, socket.gaierror)) for item in chain):
+        return "not sent"  # refused, DNS failure or connect error: the TCP connection never existed
+    return "maybe sent"  # read timeout, reset, dropped connection: the body may have been received
+
+
+def _describe(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"{type(exc).__name__}: no answer within timeout={timeout:g}s"
+    root = _causes(exc)[-1]
+    return f"{type(root).__name__}: {root}"
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds; None (use backoff) when missing or not a number of seconds."""
+    try:
+        value = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _parse_envelope(content: bytes) -> tuple[str, t.Any, str | None, int] | str:
+    """(message, data, action_id, status) of a `{status, message, data}` envelope, or a problem description."""
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return f"body is not JSON: {_snippet(content)!r}"
+    if not isinstance(body, dict):
+        return f"body is not a JSON object: {_snippet(content)!r}"
+    status, message, data = body.get("status"), body.get("message", ""), body.get("data")
+    if isinstance(status, bool) or not isinstance(status, int):
+        return f"envelope has no integer 'status': {_snippet(content)!r}"
+    if not isinstance(message, str):
+        return f"envelope 'message' is not a string: {_snippet(content)!r}"
+    action_id = body.get(_api.ACTION_ID)
+    if action_id is None and isinstance(data, dict):
+        action_id = data.get(_api.ACTION_ID)
+    if action_id is not None and not isinstance(action_id, str):
+        return f"envelope 'actionId' is not a string: {_snippet(content)!r}"
+    return message, data, action_id, status
+
+
+def _envelope_message(response: requests.Response) -> str:
+    envelope = _parse_envelope(response.content)
+    return "" if isinstance(envelope, str) else envelope[0]
+
+
+def _report_body(response: requests.Response) -> t.Any:
+    """The response as a JSON-able object for an error report."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return {"status": response.status_code, "body": _snippet(response.content)}
+
+
+def _snippet(content: bytes) -> str:
+    return content[:SNIPPET].decode("utf-8", "replace")
+
+
+def _json_text(value: t.Any) -> str:
+    """JSON text for a /send-errors field: always valid JSON, "{}" when there is nothing."""
+    if value is None or value == "" or value == {} or value == []:
+        return "{}"
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _is_last_page(data: t.Any, page: int, count: int) -> bool:
+    """Pagination metadata wins when present (a server may cap `limit` below 100); else a short page ends the list."""
+    if count == 0:
+        return True
+    meta = data.get(_api.PAGINATION, data) if isinstance(data, dict) else None
+    total = _as_int(meta.get(_api.TOTAL_PAGES)) if isinstance(meta, dict) else None
+    if total is None:
+        return count < _api.PAGE_LIMIT
+    current = _as_int(meta.get(_api.CURRENT_PAGE)) or page
+    return current >= total
+
+
+def _as_int(value: t.Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""Which fields carry secrets, and how to keep them out of output and error reports.
+
+``redact`` masks secret values (error reports to CMR, diffs); ``strip_secrets`` removes the
+keys altogether (objects returned by modules). Matching ignores case, ``_`` and ``-`` so one
+entry covers the snake_case name the collection uses and the camelCase name CMR uses.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+MASK = "********"
+
+# Both spellings are listed so a reader can grep for either; matching goes through _normalise.
+SECRET_FIELDS = frozenset((
+    "password", "passwords",
+    "app_password", "appPassword",
+    "authenticator_secret", "authenticatorSecret",
+    "client_secret", "clientSecret",
+    "credentials",  # platform export credentials objects (REFERENCE §10.2)
+    "api_key", "apiKey",
+    "secret",
+    "token",
+    "access_token", "accessToken",
+    "refresh_token", "refreshToken",
+))
+
+
+def _normalise(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+_NORMALISED = frozenset(_normalise(name) for name in SECRET_FIELDS)
+
+
+def is_secret(name: t.Any) -> bool:
+    """True when a mapping key names a secret field."""
+    return isinstance(name, str) and _normalise(name) in _NORMALISED
+
+
+def redact(obj: t.Any) -> t.Any:
+    """Deep copy of ``obj`` with the value of every secret field replaced by ``MASK``."""
+    if isinstance(obj, dict):
+        return {key: MASK if is_secret(key) else redact(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [redact(item) for item in obj]
+    return obj
+
+
+def strip_secrets(obj: t.Any) -> t.Any:
+    """Deep copy of ``obj`` without secret fields (for values a module returns)."""
+    if isinstance(obj, dict):
+        return {key: strip_secrets(value) for key, value in obj.items() if not is_secret(key)}
+    if isinstance(obj, (list, tuple)):
+        return [strip_secrets(item) for item in obj]
+    return obj
