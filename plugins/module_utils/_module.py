@@ -106,18 +106,19 @@ class CmrModule:
 
     def _build_client(self) -> CmrClient:
         p = self.params
-        if p["sandbox"] and p["api_url"].rstrip("/") == _api.DEFAULT_API_URL:
-            self.fail("sandbox=true needs the sandbox api_url: the sandbox has its own base URL, not the production one")
-        return CmrClient(
-            p["api_url"],
-            p["api_key"],
-            sandbox=p["sandbox"],
-            validate_certs=p["validate_certs"],
-            timeout=p["timeout"],
-            retries=p["api_retries"],
-            retry_timeout=p["api_retry_timeout"],
-            report_errors=p["report_errors"],
-        )
+        try:
+            return CmrClient(
+                p["api_url"],
+                p["api_key"],
+                sandbox=p["sandbox"],
+                validate_certs=p["validate_certs"],
+                timeout=p["timeout"],
+                retries=p["api_retries"],
+                retry_timeout=p["api_retry_timeout"],
+                report_errors=p["report_errors"],
+            )
+        except CmrApiError as exc:  # unusable options (CmrConfigError): nothing was sent
+            self.fail(str(exc))
 
 
 def describe_api_error(exc: CmrApiError) -> str:

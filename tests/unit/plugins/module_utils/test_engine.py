@@ -1,0 +1,104 @@
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The plan/check/diff cycle: what check mode returns is exactly what a real run does."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, UPDATE, Plan, Resource, changed_fields
+
+
+class FakeModule:
+    def __init__(self, params: dict[str, t.Any], check_mode: bool = False) -> None:
+        self.params = params
+        self.check_mode = check_mode
+        self.client = None
+
+
+class Widget(Resource):
+    """A resource kept in a dict, recording every write."""
+
+    name = "widget"
+
+    def __init__(self, module: FakeModule, stored: t.Optional[dict[str, t.Any]]) -> None:
+        super().__init__(module)  # type: ignore[arg-type]
+        self.stored = stored
+        self.writes: list[str] = []
+
+    def find(self):
+        return None if self.stored is None else dict(self.stored)
+
+    def desired(self):
+        return {"size": self.params.get("size"), "colour": self.params.get("colour"), "password": self.params.get("password")}
+
+    def create(self, desired):
+        self.writes.append("create")
+        self.stored = dict(desired, widget_id="W1")
+        return dict(self.stored)
+
+    def update(self, current, changes):
+        self.writes.append("update")
+        self.stored = {**current, **changes}
+        return dict(self.stored)
+
+    def delete(self, current):
+        self.writes.append("delete")
+        self.stored = None
+
+
+def run(params: dict[str, t.Any], stored: t.Optional[dict[str, t.Any]], check_mode: bool = False) -> tuple[dict[str, t.Any], Widget]:
+    widget = Widget(FakeModule(params, check_mode), stored)
+    return widget.run(), widget
+
+
+def test_changed_fields_ignores_unmanaged_options() -> None:
+    assert changed_fields({"a": 1, "b": 2}, {"a": 1, "b": None, "c": 3}) == {"c": 3}
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_update_diff_lists_only_changed_keys(check_mode: bool) -> None:
+    result, widget = run({"size": 3, "colour": "red"}, {"widget_id": "W1", "size": 2, "colour": "red"}, check_mode)
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {"size": 2}, "after": {"size": 3}}
+    assert result["widget"] == {"widget_id": "W1", "size": 3, "colour": "red"}
+    assert widget.writes == ([] if check_mode else ["update"])
+
+
+def test_check_mode_predicts_what_the_real_run_returns() -> None:
+    predicted, _ = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"}, check_mode=True)
+    applied, _ = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"})
+    assert predicted == applied
+
+
+def test_no_change_is_not_changed_and_writes_nothing() -> None:
+    result, widget = run({"size": 2}, {"widget_id": "W1", "size": 2, "colour": "red"})
+    assert result["changed"] is False
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert widget.writes == []
+
+
+def test_create_and_secrets_never_reach_the_result() -> None:
+    result, widget = run({"size": 1, "password": "hunter2"}, None)
+    assert widget.writes == ["create"]
+    assert result["diff"]["before"] == {}
+    assert "password" not in result["diff"]["after"]
+    assert "password" not in result["widget"]
+    assert "hunter2" not in repr(result)
+
+
+def test_delete_and_absent_is_idempotent() -> None:
+    result, widget = run({"state": "absent"}, {"widget_id": "W1", "size": 2})
+    assert (result["changed"], widget.writes, result["widget"]) == (True, ["delete"], {})
+    assert result["diff"] == {"before": {"widget_id": "W1", "size": 2}, "after": {}}
+    again, widget = run({"state": "absent"}, None)
+    assert (again["changed"], widget.writes) == (False, [])
+
+
+def test_plan_actions() -> None:
+    assert not Plan(NONE).changed
+    assert all(Plan(action).changed for action in (CREATE, UPDATE, DELETE))
