@@ -67,8 +67,8 @@ options:
     type: bool
     default: true
 notes:
-  - The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
-    use them with C(connection: local) or C(delegate_to: localhost).
+  - "The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
+    use them with C(connection: local) or C(delegate_to: localhost)."
   - The client paces itself below CMR's limit of 5 requests per second per key and honours C(Retry-After).
 requirements:
   - requests

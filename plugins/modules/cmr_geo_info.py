@@ -16,7 +16,7 @@ description:
   - Use the codes for the O(coldmailreseller.cmr.cmr_user#module:country) and
     O(coldmailreseller.cmr.cmr_user#module:state_province) options of M(coldmailreseller.cmr.cmr_user).
 author:
-  - coldmailreseller.cmr contributors
+  - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES

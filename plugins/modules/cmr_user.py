@@ -17,7 +17,7 @@ description:
     and only when something differs. Options the task leaves out are not touched.
   - CMR refuses to delete a user that still has domains or mailboxes; the module then fails and says how many remain.
 author:
-  - coldmailreseller.cmr contributors
+  - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
@@ -89,8 +89,8 @@ options:
     description: Phone number without the dialling code. Required to create a user.
     type: str
 notes:
-  - CMR accepts letters, digits, spaces and C(. , ' # & ( ) / -) in every field but the e-mail address;
-    the module checks this before sending anything.
+  - "CMR accepts letters, digits, spaces and C(. , ' # & ( ) / -) in every field but the e-mail address;
+    the module checks this before sending anything."
 seealso:
   - module: coldmailreseller.cmr.cmr_user_info
   - module: coldmailreseller.cmr.cmr_geo_info
@@ -243,9 +243,10 @@ class User(Resource):
         except CmrApiError as exc:
             data = exc.data if isinstance(exc.data, dict) else {}
             if exc.status and 400 <= exc.status < 500 and (_api.DOMAIN_COUNT in data or _api.MAILBOX_COUNT in data):
+                domains, mailboxes = data.get(_api.DOMAIN_COUNT, "?"), data.get(_api.MAILBOX_COUNT, "?")
                 raise CmrModuleError(
                     "CMR refused to delete user %s: it still has %s domain(s) and %s mailbox(es); cancel its subscriptions, "
-                    "remove its mailboxes and domains, then delete it" % (current["user_id"], data.get(_api.DOMAIN_COUNT, "?"), data.get(_api.MAILBOX_COUNT, "?")),
+                    "remove its mailboxes and domains, then delete it" % (current["user_id"], domains, mailboxes),
                     domain_count=data.get(_api.DOMAIN_COUNT),
                     mailbox_count=data.get(_api.MAILBOX_COUNT),
                 ) from exc

@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Returns every user of the partner account (all pages), the users matching a search text, or one user by O(user_id) or O(email).
 author:
-  - coldmailreseller.cmr contributors
+  - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES

@@ -14,7 +14,7 @@ description:
   - Returns the balance of the one partner wallet that pays for every domain, mailbox, renewal and warm-up.
   - Top-ups are made in the CMR dashboard; the API only reads the wallet.
 author:
-  - coldmailreseller.cmr contributors
+  - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES

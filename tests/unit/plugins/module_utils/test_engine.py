@@ -70,8 +70,8 @@ def test_update_diff_lists_only_changed_keys(check_mode: bool) -> None:
 
 
 def test_check_mode_predicts_what_the_real_run_returns() -> None:
-    predicted, _ = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"}, check_mode=True)
-    applied, _ = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"})
+    predicted = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"}, check_mode=True)[0]
+    applied = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"})[0]
     assert predicted == applied
 
 
