@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""Reading a user's domains, renewal prices and the renewal window; shared by the domain,
+order, mailbox and subscription modules.
+
+Domains come back in snake_case (``_api.DOMAIN_FIELDS``). Settings CMR does not report back
+(``_api.DOMAIN_UNREPORTED``) are *absent* from the dict when the response lacks them, so
+``"forward_to" in domain`` tells "unknown" apart from "not configured" (None).
+"""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+from dataclasses import dataclass
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
+
+
+def canonical_name(name: str) -> str:
+    """Domain names compare without letter case and without a trailing dot."""
+    return name.strip().rstrip(".").lower()
+
+
+def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    return _api.from_api_paths(_api.DOMAIN_FIELDS, obj)
+
+
+def list_domains(client: CmrClient, user_id: str) -> list[dict[str, t.Any]]:
+    """Every domain of the user (all pages), normalised.
+
+    CMR answers an empty list for an unknown userId (REFERENCE §6.1), so a caller that gets
+    ``[]`` and must tell "no domains" from "no such user" calls ``_users.require_user``.
+    """
+    items = client.get_all(_api.DOMAINS_BY_USER, {_api.USER_ID: user_id}, None)
+    return [normalise_domain(item) for item in items if isinstance(item, dict)]
+
+
+def find_domain(client: CmrClient, user_id: str, name: str) -> t.Optional[dict[str, t.Any]]:
+    """The user's domain with this name (case and trailing dot ignored), or None."""
+    return pick_domain(list_domains(client, user_id), name)
+
+
+def pick_domain(domains: t.Iterable[t.Mapping[str, t.Any]], name: str) -> t.Optional[dict[str, t.Any]]:
+    wanted = canonical_name(name)
+    for domain in domains:
+        if canonical_name(str(domain.get("name") or "")) == wanted:
+            return dict(domain)
+    return None
+
+
+def require_domain(client: CmrClient, user_id: str, name: str) -> dict[str, t.Any]:
+    """The domain, or a clear failure that says whether the user or the domain is missing."""
+    domains = list_domains(client, user_id)
+    domain = pick_domain(domains, name)
+    if domain is not None:
+        return domain
+    if not domains:
+        require_user(client, user_id)  # an empty list may mean a wrong user_id
+    raise CmrModuleError(
+        "domain %s is not registered to user %s; domains are registered by ordering them (coldmailreseller.cmr.cmr_order)" % (canonical_name(name), user_id)
+    )
+
+
+# --- renewal ----------------------------------------------------------------------------------
+
+def renewal_prices(client: CmrClient, user_id: str, names: t.Sequence[str]) -> dict[str, dict[str, t.Any]]:
+    """Renewal price information per canonical domain name (one request for all names).
+
+    ``renewal_price`` becomes a float (CMR sends a decimal string, REFERENCE §6.2).
+    """
+    if not names:
+        return {}
+    data = client.call(_api.DOMAIN_RENEWAL_PRICE, body={_api.USER_ID: user_id, _api.DOMAINS: list(names)}).data
+    prices: dict[str, dict[str, t.Any]] = {}
+    for item in data if isinstance(data, list) else []:
+        if not isinstance(item, dict):
+            continue
+        info = _api.from_api(_api.RENEWAL_PRICE_FIELDS, item)
+        info["renewal_price"] = _as_price(info.get("renewal_price"))
+        prices[canonical_name(str(info.get("name") or ""))] = info
+    return prices
+
+
+def _as_price(value: t.Any) -> t.Optional[float]:
+    if isinstance(value, bool):
+        return None
+    try:
+        return round(float(value), 2)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class RenewalWindow:
+    """Whether a domain can be renewed now, and if not, why and from when."""
+
+    eligible: bool
+    reason: str
+    opens_on: t.Optional[str] = None  # ISO date the window opens, when it lies in the future
+
+    def as_dict(self) -> dict[str, t.Any]:
+        return {"renewable": self.eligible, "renewal_reason": self.reason, "renewal_window_opens": self.opens_on}
+
+
+def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
+    """An API timestamp (ISO 8601, 'Z' allowed) as an aware datetime, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
+    """REFERENCE §6.1: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    status = domain.get("status")
+    name = domain.get("name")
+    if status == _api.DOMAIN_STATUS_GRACE_PERIOD:
+        return RenewalWindow(True, "%s is in its grace period after expiry and can still be renewed" % name)
+    if status != _api.DOMAIN_STATUS_ACTIVE:
+        return RenewalWindow(False, "%s is %s; only ACTIVE domains near expiry and GRACE_PERIOD domains can be renewed" % (name, status))
+    expiry = parse_time(domain.get("expiry_date"))
+    if expiry is None:
+        return RenewalWindow(False, "CMR did not report an expiry date for %s, so its renewal window is unknown" % name)
+    opens = expiry - datetime.timedelta(days=_api.DOMAIN_RENEWAL_WINDOW_DAYS)
+    if now >= opens:
+        return RenewalWindow(True, "%s expires on %s and is inside its renewal window" % (name, expiry.date().isoformat()))
+    return RenewalWindow(
+        False,
+        "%s expires on %s; its renewal window opens on %s (%d days before expiry)"
+        % (name, expiry.date().isoformat(), opens.date().isoformat(), _api.DOMAIN_RENEWAL_WINDOW_DAYS),
+        opens.date().isoformat(),
+    )
+
+
+def one_year_later(expiry: t.Any) -> t.Optional[str]:
+    """The expiry date a one-year renewal leads to (ISO 8601), for plans and diffs."""
+    parsed = parse_time(expiry)
+    if parsed is None:
+        return None
+    try:
+        later = parsed.replace(year=parsed.year + 1)
+    except ValueError:  # 29 February
+        later = parsed.replace(year=parsed.year + 1, day=28)
+    return later.isoformat().replace("+00:00", "Z")
+
+
+# --- availability (REFERENCE §6.6, §6.7) --------------------------------------------------------
+
+def availability(client: CmrClient, name: str) -> dict[str, t.Any]:
+    """Whether an exact name can be registered, and its one-year price."""
+    data = client.call(_api.DOMAIN_AVAILABLE, body={_api.DOMAIN: canonical_name(name)}).data
+    if not isinstance(data, dict):
+        raise CmrModuleError("Unexpected response from CMR: the availability of %s is not an object" % canonical_name(name))
+    return _availability_item(data, name)
+
+
+def suggestions(client: CmrClient, keyword: str, tlds: t.Optional[t.Sequence[str]] = None) -> list[dict[str, t.Any]]:
+    """Available names CMR suggests for a keyword."""
+    body: dict[str, t.Any] = {_api.DOMAIN: keyword}
+    if tlds:
+        body[_api.DOMAIN_SUGGEST_TLDS] = [tld.lstrip(".").lower() for tld in tlds]
+    data = client.call(_api.DOMAIN_SUGGEST, body=body).data
+    return [_availability_item(item, "") for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def _availability_item(data: t.Mapping[str, t.Any], asked: str) -> dict[str, t.Any]:
+    item = _api.from_api(_api.AVAILABILITY_FIELDS, data)
+    item["name"] = canonical_name(str(item.get("name") or asked))
+    item["available"] = bool(item.get("available"))
+    item["price"] = _as_price(item.get("price"))
+    return item
+
+
+def workspace_conflicts(client: CmrClient, names: t.Sequence[str], service_provider: t.Optional[str] = None) -> dict[str, t.Optional[str]]:
+    """One bulk has-workspace request: canonical name -> None when CMR found no workspace, else
+    CMR's message. A failed or timed-out check is not a clean result, so it counts as a conflict."""
+    if not names:
+        return {}
+    items = []
+    for name in names:
+        item = {_api.DOMAIN_NAME: canonical_name(name)}
+        if service_provider:
+            item[_api.SERVICE_PROVIDER] = service_provider
+        items.append(item)
+    data = client.call(_api.DOMAIN_HAS_WORKSPACE, body={_api.DOMAINS: items}).data
+    results: dict[str, t.Optional[str]] = {canonical_name(name): "CMR did not report a workspace check for this domain" for name in names}
+    for entry in data if isinstance(data, list) else []:
+        if isinstance(entry, dict):
+            name = canonical_name(str(entry.get(_api.DOMAIN_NAME) or ""))
+            no_workspace = entry.get(_api.WORKSPACE_ITEM_SUCCESS) is True
+            results[name] = None if no_workspace else str(entry.get(_api.WORKSPACE_ITEM_ERROR) or "workspace check failed")
+    return results

@@ -1,0 +1,191 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cmr_dns_records
+short_description: Manage the DNS record set of a Cold Mail Reseller domain in one task
+version_added: 0.1.0
+description:
+  - Converges many DNS records of one domain at once, in as few requests as the CMR API allows. It reads the
+    records once, creates every missing record in a single request, and updates or deletes by record ID
+    (one request each, as the API requires). It sends no user or domain lookup first.
+    A first run is 1 read + 1 creation request (+ one per update or deletion); a converged run is 1 read.
+  - Each item of O(records) uses the option names of M(coldmailreseller.cmr.cmr_dns_record) and follows its identity
+    and normalisation rules (host V(@) is the domain itself, C(CNAME) and C(_dmarc) hold one value per host,
+    CMR's appended DMARC tags are not a difference).
+  - With O(purge=true) the listed records become the whole record set, except records that O(keep) protects.
+author:
+  - coldmailreseller.cmr contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - coldmailreseller.cmr._common
+  - coldmailreseller.cmr._common.ATTRIBUTES
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - The diff lists the records removed or changed (before) and added or changed (after), nothing else.
+options:
+  user_id:
+    description:
+      - The CMR user ID that owns O(domain). CMR refuses (and the module fails) when the user does not own the domain.
+    type: str
+    required: true
+  domain:
+    description:
+      - The domain name, for example V(acme-mail.com).
+    type: str
+    required: true
+  records:
+    description:
+      - The records, each a dictionary with the keys C(type), C(host), C(value), C(priority), C(excluded_dmarc_tags),
+        C(state) and C(on_existing), which mean what the options of the same name of
+        M(coldmailreseller.cmr.cmr_dns_record) mean. C(type) and C(host) are required, C(value) is required unless
+        the item's C(state) is V(absent).
+      - An item without C(state) takes O(state).
+      - Each item is checked before anything is sent; a mistake fails the task with one line that names the item
+        (for example C(records[2])) and the field.
+      - Two items that describe the same record are an error.
+    type: list
+    elements: dict
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the listed records; V(absent) deletes them. An item's own C(state) wins.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description:
+      - Delete every record of the domain that no present item matches, except those O(keep) protects.
+      - Only with O(state=present).
+    type: bool
+    default: false
+  keep:
+    description:
+      - Records O(purge) leaves alone, for example records another task or CMR itself manages.
+      - Each entry protects the records that match all the keys it gives.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      type:
+        description: Record type to protect, for example V(NS).
+        type: str
+        choices: [A, AAAA, CAA, CNAME, MX, NS, SRV, TXT]
+      host:
+        description: Host to protect (normalised like a record's host), for example V(@) or V(google._domainkey).
+        type: str
+notes:
+  - CMR applies a multi-record creation as a whole, so a rejected record leaves the other new records uncreated too.
+seealso:
+  - module: coldmailreseller.cmr.cmr_dns_record
+  - module: coldmailreseller.cmr.cmr_dns_record_info
+"""
+
+EXAMPLES = r"""
+- name: Mail records of a Google Workspace domain
+  coldmailreseller.cmr.cmr_dns_records:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    domain: acme-mail.com
+    records:
+      - {type: MX, host: "@", value: smtp.google.com, priority: 1}
+      - {type: TXT, host: "@", value: "v=spf1 include:_spf.google.com ~all", on_existing: replace}
+      - {type: TXT, host: _dmarc, value: "v=DMARC1; p=none"}
+      - {type: CNAME, host: www, value: acme.example}
+
+- name: Make the listed records the whole set, but leave name servers alone
+  coldmailreseller.cmr.cmr_dns_records:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    domain: acme-mail.com
+    purge: true
+    keep:
+      - type: NS
+    records: "{{ acme_dns_records }}"
+
+- name: Remove old records
+  coldmailreseller.cmr.cmr_dns_records:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    domain: acme-mail.com
+    state: absent
+    records:
+      - {type: A, host: old}
+      - {type: TXT, host: "@", value: "google-site-verification=abc"}
+"""
+
+RETURN = r"""
+records:
+  description:
+    - Every record of the domain after the task (in check mode, as it would be), with the fields of
+      M(coldmailreseller.cmr.cmr_dns_record)'s RV(coldmailreseller.cmr.cmr_dns_record#module:record) return value.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {record_id: 8Q2M0T5ZK3W9XJ4R7N1B6C0D2F5H, type: MX, host: "@", value: smtp.google.com, priority: 1}
+summary:
+  description: How many records were (or in check mode would be) created, updated and deleted.
+  returned: always
+  type: dict
+  sample: {created: 4, updated: 0, deleted: 1}
+"""
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
+    RECORD_TYPES,
+    RecordFilter,
+    RecordSet,
+    Wanted,
+    validate_items,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+
+
+class DnsRecords(RecordSet):
+    def wanted(self) -> list[Wanted]:
+        if self.params["purge"] and self.params["state"] == "absent":
+            raise CmrModuleError("purge=true needs state=present: with state=absent it would delete every record of the domain")
+        return validate_items(self.params["records"], self.domain, self.params["state"])
+
+    def purge(self) -> bool:
+        return self.params["purge"]
+
+    def keep_filters(self) -> list[RecordFilter]:
+        filters = []
+        for index, rule in enumerate(self.params["keep"]):
+            if not rule.get("type") and not rule.get("host"):
+                raise CmrModuleError("keep[%d]: give type, host or both; an empty entry would protect every record" % index)
+            filters.append(RecordFilter.build(self.domain, rule.get("type"), rule.get("host")))
+        return filters
+
+
+ARGUMENT_SPEC = dict(
+    user_id=dict(type="str", required=True),
+    domain=dict(type="str", required=True),
+    # Items are validated by _dns.validate_items (voluptuous): one-line errors naming item and field.
+    records=dict(type="list", elements="dict", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    purge=dict(type="bool", default=False),
+    keep=dict(
+        type="list",
+        elements="dict",
+        default=[],
+        options=dict(type=dict(type="str", choices=list(RECORD_TYPES)), host=dict(type="str")),
+    ),
+)
+
+
+def main() -> None:
+    DnsRecords.main(ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()

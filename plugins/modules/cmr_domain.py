@@ -1,0 +1,427 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cmr_domain
+short_description: Manage the settings of a domain a Cold Mail Reseller user owns, renew or remove it
+version_added: 0.1.0
+description:
+  - Sets auto-renew, URL forwarding, catch-all e-mail forwarding and the Google OAuth client of a domain
+    that a CMR user owns; renews the domain inside its renewal window; removes it.
+  - The domain is found by O(user_id) and O(name) (the natural key; letter case and a trailing dot do not matter).
+    Each setting is sent only when it differs from what CMR reports, so a second run changes nothing.
+  - Domains are registered only by ordering them (M(coldmailreseller.cmr.cmr_order)); with O(state=present)
+    the domain must already belong to the user.
+  - Some settings are not reported back by the documented CMR API (forwarding targets, the Google client).
+    When CMR's answer lacks such a setting its current value is unknown, so the module sends it, reports a change
+    and warns once per run.
+author:
+  - coldmailreseller.cmr contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - coldmailreseller.cmr._common
+  - coldmailreseller.cmr._common.ATTRIBUTES
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode sends no write. With O(renew=true) it reports the renewal price (RV(renewal.price)) without paying.
+  diff_mode:
+    support: full
+    details:
+      - The diff lists only the settings that change; a renewal shows the expiry date moving by one year.
+options:
+  user_id:
+    description:
+      - The CMR user ID of the domain's owner.
+    type: str
+    required: true
+  name:
+    description:
+      - The domain name, for example V(acme-mail.com).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) applies the settings the task sets; the domain must exist.
+      - V(absent) removes the domain from the user. CMR refuses while the domain still has mailboxes;
+        the module then fails before sending anything and says how many. Cancel the subscription
+        (M(coldmailreseller.cmr.cmr_subscription)) or remove the mailboxes first.
+    type: str
+    choices: [present, absent]
+    default: present
+  auto_renew:
+    description:
+      - Whether CMR renews the registration automatically when it becomes eligible (also during the grace period).
+      - Sent as an explicit value, never as a blind toggle, and only when it differs.
+    type: bool
+  forward_to:
+    description:
+      - URL the domain forwards web visitors to, for example V(https://acme.example).
+      - CMR applies it asynchronously. The API has no documented way to remove forwarding.
+    type: str
+  mask_forwarding:
+    description:
+      - Keep the domain in the browser's address bar while showing O(forward_to) (masked forwarding).
+      - Sent together with O(forward_to), which it requires.
+    type: bool
+  email_forward_to:
+    description:
+      - Address that receives e-mail sent to any address of the domain (catch-all forwarding).
+      - CMR accepts it only when every mailbox of the domain is C(ACTIVE); the module checks that first
+        and otherwise fails naming the mailboxes that are not ready yet.
+    type: str
+  google_client_id:
+    description:
+      - Google OAuth client ID to attach to the domain, so its mailboxes can be exported through your own Google app.
+      - CMR validates the client before accepting it. Requires O(google_app_name).
+    type: str
+  google_app_name:
+    description:
+      - Name of the Google OAuth app of O(google_client_id). Requires O(google_client_id).
+    type: str
+  renew:
+    description:
+      - Renew the registration for one year, paid from the partner wallet.
+      - Acts only inside the renewal window (an C(ACTIVE) domain within 45 days of expiry, or a domain in C(GRACE_PERIOD));
+        otherwise nothing is sent, the task reports no change, and RV(renewal.reason) says why and when the window opens.
+        A renewed domain is outside the window again, so the option can stay in a playbook that runs often.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until CMR has finished the asynchronous operations the task started and reports their result
+        (the domain gone from the listing, a renewal completed, new settings visible where CMR reports them).
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). On timeout the module fails and says that the operation is still running.
+    type: int
+    default: 300
+notes:
+  - Paths and fields of the forwarding, e-mail forwarding and removal calls are inferred (CMR documents their titles only);
+    see C(plugins/module_utils/_api.py).
+seealso:
+  - module: coldmailreseller.cmr.cmr_domain_info
+  - module: coldmailreseller.cmr.cmr_order
+  - module: coldmailreseller.cmr.cmr_dns_records
+"""
+
+EXAMPLES = r"""
+- name: Turn auto-renew on and forward the website
+  coldmailreseller.cmr.cmr_domain:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    name: acme-mail.com
+    auto_renew: true
+    forward_to: https://acme.example
+    mask_forwarding: false
+
+- name: Catch-all forwarding once the mailboxes are active
+  coldmailreseller.cmr.cmr_domain:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    name: acme-mail.com
+    email_forward_to: inbox@acme.example
+
+- name: Use our own Google OAuth app for exports
+  coldmailreseller.cmr.cmr_domain:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    name: acme-mail.com
+    google_client_id: 1234567890-abc.apps.googleusercontent.com
+    google_app_name: Acme Outreach
+
+- name: Renew when the renewal window is open (safe to run daily)
+  coldmailreseller.cmr.cmr_domain:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    name: acme-mail.com
+    renew: true
+  register: renewal
+
+- name: Say what happened
+  ansible.builtin.debug:
+    msg: "{{ renewal.renewal.reason }}"
+
+- name: Remove the domain (its mailboxes must be gone first)
+  coldmailreseller.cmr.cmr_domain:
+    api_key: "{{ cmr_api_key }}"
+    user_id: "{{ customer_id }}"
+    name: acme-mail.com
+    state: absent
+"""
+
+RETURN = r"""
+domain:
+  description:
+    - The domain after the task (in check mode, as it would be). Empty after a removal.
+    - Settings CMR did not report are missing from the dictionary unless the task set them.
+  returned: always
+  type: dict
+  contains:
+    domain_id:
+      description: CMR domain ID.
+      type: str
+      sample: 5J7HM04FRXMT7VK86128K6D25ASP
+    name:
+      description: Domain name.
+      type: str
+      sample: acme-mail.com
+    status:
+      description: Registration status.
+      type: str
+      sample: ACTIVE
+    expiry_date:
+      description: Registration expiry (ISO 8601).
+      type: str
+      sample: "2026-11-30T00:00:00.000Z"
+    auto_renew:
+      description: Whether the registration renews automatically.
+      type: bool
+    forward_to:
+      description: URL forwarding target; null when not configured.
+      type: str
+    mask_forwarding:
+      description: Whether URL forwarding is masked.
+      type: bool
+    email_forward_to:
+      description: Catch-all e-mail forwarding address; null when not configured.
+      type: str
+    google_client_id:
+      description: Google OAuth client ID attached to the domain.
+      type: str
+    google_app_name:
+      description: Name of the Google OAuth app.
+      type: str
+    service_provider:
+      description: Workspace provider of the domain's mailboxes.
+      type: str
+      sample: GOOGLE
+    subscription_id:
+      description: Mailbox subscription on the domain, if any.
+      type: str
+renewal:
+  description: Renewal eligibility and price, when O(renew=true).
+  returned: when O(renew=true)
+  type: dict
+  contains:
+    renewable:
+      description: Whether the domain was inside its renewal window.
+      type: bool
+    reason:
+      description: Why the domain can or cannot be renewed now, with the date the window opens.
+      type: str
+      sample: acme-mail.com expires on 2026-11-30; its renewal window opens on 2026-10-16 (45 days before expiry)
+    window_opens:
+      description: Date (YYYY-MM-DD) the renewal window opens, when it lies in the future.
+      type: str
+      sample: "2026-10-16"
+    price:
+      description: Price of a one-year renewal, charged to the partner wallet (not charged in check mode).
+      type: float
+      sample: 14.5
+msg:
+  description: What the task did or why it did nothing, for renewals.
+  returned: when O(renew=true)
+  type: str
+"""
+
+import typing as t
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
+    canonical_name,
+    list_domains,
+    one_year_later,
+    pick_domain,
+    renewal_prices,
+    renewal_window,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
+
+SETTINGS = ("auto_renew", "forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name")
+URL_FORWARDING = ("forward_to", "mask_forwarding")
+GOOGLE_CLIENT = ("google_client_id", "google_app_name")
+
+
+class Domain(Resource):
+    name = "domain"
+
+    def find(self) -> t.Optional[dict[str, t.Any]]:
+        domains = list_domains(self.client, self.params["user_id"])
+        domain = pick_domain(domains, self.params["name"])
+        if domain is None and not domains:
+            require_user(self.client, self.params["user_id"])  # an empty list may mean a wrong user_id
+        if domain is None and self.wanted_state == "present":
+            raise CmrModuleError(
+                "domain %s is not registered to user %s; register domains by ordering them with coldmailreseller.cmr.cmr_order"
+                % (canonical_name(self.params["name"]), self.params["user_id"])
+            )
+        return domain
+
+    def desired(self) -> dict[str, t.Any]:
+        return {key: self.params[key] for key in SETTINGS}
+
+    def plan(self) -> Plan:
+        plan = super().plan()
+        if plan.action == DELETE:
+            self.refuse_removal_with_mailboxes(plan.before or {})
+            return plan
+        if plan.action == NONE and plan.before is None:
+            return plan  # absent and already gone
+        if "email_forward_to" in plan.changes:
+            self.require_active_mailboxes(plan.before or {})
+        self.warn_unreported(plan.before or {}, plan.changes)
+        if self.params["renew"]:
+            plan = self.plan_renewal(plan)
+        return plan
+
+    # --- planning helpers --------------------------------------------------------------------
+    def plan_renewal(self, plan: Plan) -> Plan:
+        current = plan.before or {}
+        window = renewal_window(current)
+        renewal: dict[str, t.Any] = {"renewable": window.eligible, "reason": window.reason, "window_opens": window.opens_on, "price": None}
+        extra = {"renewal": renewal, "msg": window.reason}
+        if not window.eligible:
+            plan.extra.update(extra)
+            return plan
+        price = renewal_prices(self.client, self.params["user_id"], [current["name"]]).get(canonical_name(current["name"]), {})
+        renewal["price"] = price.get("renewal_price")
+        extra["msg"] = "%s; renewing for one year at %s" % (window.reason, renewal["price"])
+        changes = dict(plan.changes, expiry_date=one_year_later(current.get("expiry_date")))
+        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes, extra={**plan.extra, **extra})
+
+    def mailboxes(self, domain: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+        return on_domain(list_mailboxes(self.client, self.params["user_id"]), domain["name"])
+
+    def refuse_removal_with_mailboxes(self, domain: dict[str, t.Any]) -> None:
+        count = len(self.mailboxes(domain))
+        if count:
+            raise CmrModuleError(
+                "cannot remove %s: it still has %d mailbox(es); cancel its subscription (coldmailreseller.cmr.cmr_subscription) "
+                "or remove the mailboxes first" % (domain["name"], count),
+                mailbox_count=count,
+            )
+
+    def require_active_mailboxes(self, domain: dict[str, t.Any]) -> None:
+        waiting = [mb for mb in self.mailboxes(domain) if mb.get("status") != _api.MAILBOX_STATUS_ACTIVE]
+        if waiting:
+            listed = ", ".join("%s (%s)" % (mb.get("email"), mb.get("status")) for mb in waiting)
+            raise CmrModuleError(
+                "email_forward_to cannot be set on %s yet: CMR accepts e-mail forwarding only when every mailbox of the domain "
+                "is ACTIVE; not ACTIVE yet: %s" % (domain["name"], listed)
+            )
+
+    def warn_unreported(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
+        # A setting CMR did not report is missing from `current`, so the engine's comparison
+        # already counts it as different (sent, reported as changed); this says why.
+        unknown = sorted(key for key in changes if key in _api.DOMAIN_UNREPORTED and key not in current)
+        if unknown:
+            self.module.warn(
+                "CMR does not report %s of a domain, so the current value is unknown; the module sends it and reports a change on every run"
+                % ", ".join(unknown)
+            )
+
+    # --- applying ----------------------------------------------------------------------------
+    def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
+        user_id, name = self.params["user_id"], current["name"]
+        wanted = {**current, **changes}
+        if "auto_renew" in changes:
+            self.client.call(_api.DOMAIN_AUTO_RENEW, body={_api.USER_ID: user_id, _api.DOMAINS: [name], _api.AUTO_RENEW: changes["auto_renew"]})
+        if any(key in changes for key in URL_FORWARDING):
+            body = {_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: wanted.get("forward_to")}
+            if wanted.get("mask_forwarding") is not None:
+                body[_api.MASK_FORWARDING] = wanted["mask_forwarding"]
+            self.client.call(_api.DOMAIN_FORWARDING, body=body)
+        if "email_forward_to" in changes:
+            self.client.call(_api.DOMAIN_EMAIL_FORWARDING, body={_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: changes["email_forward_to"]})
+        if any(key in changes for key in GOOGLE_CLIENT):
+            body = {_api.USER_ID: user_id, _api.DOMAINS: [name], _api.CLIENT_ID: wanted.get("google_client_id"), _api.APP_NAME: wanted.get("google_app_name")}
+            self.client.call(_api.DOMAIN_ADD_CLIENT_ID, body=body)
+        if "expiry_date" in changes:
+            self.renew(current)
+        if self.params["wait"]:
+            settled_domain = self.wait_until(lambda domain: domain is not None and settled(domain, current, changes), "the changes to %s" % name)
+            return {**wanted, **settled_domain}  # keeps the values set for settings CMR does not report
+        return wanted
+
+    def renew(self, current: dict[str, t.Any]) -> None:
+        """POST the renewal once. When the answer is lost, re-read instead of paying twice (DESIGN §2)."""
+        try:
+            self.client.call(_api.DOMAIN_RENEW, body={_api.USER_ID: self.params["user_id"], _api.DOMAINS: [current["name"]]})
+        except CmrApiError as exc:
+            if not exc.maybe_applied:
+                raise
+            now = pick_domain(list_domains(self.client, self.params["user_id"]), current["name"]) or {}
+            if now.get("status") != _api.DOMAIN_STATUS_RENEWING and now.get("expiry_date") == current.get("expiry_date"):
+                raise CmrModuleError(
+                    "the renewal of %s may or may not have been accepted (%s) and CMR does not show it yet; "
+                    "check the domain's expiry date and the wallet before running the task again" % (current["name"], exc.message),
+                    maybe_applied=True,
+                ) from exc
+
+    def delete(self, current: dict[str, t.Any]) -> None:
+        try:
+            self.client.call(_api.DOMAIN_REMOVE, query={_api.USER_ID: self.params["user_id"]}, body={_api.DOMAINS: [current["name"]]})
+        except CmrApiError as exc:
+            if exc.status == 404:
+                return  # already gone
+            raise
+        if self.params["wait"]:
+            self.wait_until(lambda domain: domain is None, "the removal of %s" % current["name"])
+
+    def wait_until(self, done: t.Callable[[t.Optional[dict[str, t.Any]]], bool], what: str) -> dict[str, t.Any]:
+        def fetch() -> t.Optional[dict[str, t.Any]]:
+            return pick_domain(list_domains(self.client, self.params["user_id"]), self.params["name"])
+
+        return wait_for(fetch, done, self.params["wait_timeout"], what, initial=0.5) or {}
+
+
+def settled(domain: dict[str, t.Any], before: dict[str, t.Any], changes: dict[str, t.Any]) -> bool:
+    """Whether CMR now reports every change it reports at all (unreported settings cannot be awaited)."""
+    for key, value in changes.items():
+        if key == "expiry_date":  # a renewal: finished once the expiry moved and the domain left RENEWING
+            if domain.get("expiry_date") == before.get("expiry_date") or domain.get("status") == _api.DOMAIN_STATUS_RENEWING:
+                return False
+        elif key in domain and domain[key] != value:
+            return False
+    return True
+
+
+ARGUMENT_SPEC = dict(
+    user_id=dict(type="str", required=True),
+    name=dict(type="str", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    auto_renew=dict(type="bool"),
+    forward_to=dict(type="str"),
+    mask_forwarding=dict(type="bool"),
+    email_forward_to=dict(type="str"),
+    google_client_id=dict(type="str"),
+    google_app_name=dict(type="str"),
+    renew=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=300),
+)
+
+
+def main() -> None:
+    Domain.main(
+        ARGUMENT_SPEC,
+        required_by={"mask_forwarding": "forward_to"},
+        required_together=[("google_client_id", "google_app_name")],
+    )
+
+
+if __name__ == "__main__":
+    main()
