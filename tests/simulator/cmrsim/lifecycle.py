@@ -5,9 +5,9 @@ mailboxes; cancelling a subscription removes mailboxes; the clock moves domains 
 grace period), so the rules live here once.
 
 Stored objects are the API shapes of ``openapi.yaml`` plus a few internal keys starting
-with ``_`` (stripped from every API view).  ``POST /_sim/clock`` replaces ``state.data``
-with a shifted copy, so scheduled work must look objects up by id when it runs instead of
-holding on to the dicts it saw when it was scheduled.
+with ``_`` (stripped from every API view).  Scheduled work looks objects up by id when it
+runs instead of holding on to the dicts it saw when it was scheduled, so an object removed
+in between (a cancelled workspace, a deleted user) is simply skipped.
 """
 
 from __future__ import annotations
@@ -198,9 +198,9 @@ def new_credentials() -> dict[str, str]:
     """Mailbox credentials as a provider would hand them out."""
     alphabet = string.ascii_letters + string.digits
     return {
-        "password": "".join(secrets.choice(alphabet) for _ in range(14)) + "!1",
-        "appPassword": "".join(secrets.choice(string.ascii_lowercase) for _ in range(16)),
-        "authenticatorSecret": "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(32)),
+        "password": "".join(secrets.choice(alphabet) for dummy in range(14)) + "!1",
+        "appPassword": "".join(secrets.choice(string.ascii_lowercase) for dummy in range(16)),
+        "authenticatorSecret": "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for dummy in range(32)),
     }
 
 
@@ -393,7 +393,7 @@ def refresh_domain(state: Any, domain: dict[str, Any]) -> None:
     """Apply expiry → GRACE_PERIOD → EXPIRED (and auto-renew) from the stored dates."""
     if domain.get("status") in STICKY_DOMAIN_STATUSES or not domain.get("expiryDate"):
         return
-    for _ in range(MAX_CATCH_UP_PERIODS):
+    for dummy in range(MAX_CATCH_UP_PERIODS):
         before = domain.get("status")
         domain["status"] = domain_date_status(state, domain)
         if domain["status"] != before and domain["status"] == "GRACE_PERIOD":
@@ -478,7 +478,7 @@ def expire_subscription(state: Any, sub: dict[str, Any]) -> None:
 
 def refresh_subscription(state: Any, sub: dict[str, Any]) -> None:
     """periodEnd passed → auto-renew (funds and domain allowing) or PAST_DUE; +7 days → EXPIRED."""
-    for _ in range(MAX_CATCH_UP_PERIODS):
+    for dummy in range(MAX_CATCH_UP_PERIODS):
         status = sub.get("subscriptionStatus")
         if status not in ("ACTIVE", "PAST_DUE"):
             return

@@ -26,13 +26,13 @@ def order_body(domains: dict[str, list[str]], years: int = 1, confirm: bool = Tr
 
 def place(sim: Any, user_id: str, domains: dict[str, list[str]], **options: Any) -> dict[str, Any]:
     """POST /orders/json and return ``data`` (asserts 200)."""
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body(domains, **options))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body(domains, **options))
     assert status == 200, body
     return body["data"]
 
 
 def order_status(sim: Any, user_id: str, order_id: str) -> str:
-    status, body, _ = sim.api("GET", "/orders/status", query={"userId": user_id, "orderId": order_id})
+    status, body, dummy = sim.api("GET", "/orders/status", query={"userId": user_id, "orderId": order_id})
     assert status == 200, body
     return body["data"]["status"]
 
@@ -45,7 +45,7 @@ def provision(sim: Any, user_id: str, domains: dict[str, list[str]], **options: 
 
 
 def domains_of(sim: Any, user_id: str) -> list[dict[str, Any]]:
-    status, body, _ = sim.api("GET", "/domains/by-user", query={"userId": user_id, "limit": 100})
+    status, body, dummy = sim.api("GET", "/domains/by-user", query={"userId": user_id, "limit": 100})
     assert status == 200, body
     return body["data"]
 
@@ -55,7 +55,7 @@ def domain(sim: Any, user_id: str, name: str) -> dict[str, Any] | None:
 
 
 def mailboxes_of(sim: Any, user_id: str) -> list[dict[str, Any]]:
-    status, body, _ = sim.api("GET", "/mailboxes/single", query={"userId": user_id, "limit": 100})
+    status, body, dummy = sim.api("GET", "/mailboxes/single", query={"userId": user_id, "limit": 100})
     assert status == 200, body
     return body["data"]
 
@@ -65,7 +65,7 @@ def mailbox(sim: Any, email: str) -> dict[str, Any] | None:
 
 
 def subscriptions(sim: Any, **query: Any) -> list[dict[str, Any]]:
-    status, body, _ = sim.api("GET", "/subscriptions", query={"limit": 100, **query})
+    status, body, dummy = sim.api("GET", "/subscriptions", query={"limit": 100, **query})
     assert status == 200, body
     return body["data"]["subscriptions"]
 

@@ -29,7 +29,7 @@ def call(sim, method, path, user_id=None, **body):
 # -- reads ------------------------------------------------------------------------------------------
 
 def test_by_user_lists_domains_and_unknown_user_is_empty(sim, owned):
-    status, body, _ = sim.api("GET", "/domains/by-user", query={"userId": owned})
+    status, body, dummy = sim.api("GET", "/domains/by-user", query={"userId": owned})
     assert status == 200 and body["message"] == "Domains fetched successfully"
     dom = body["data"][0]
     expected_keys = {"domainId", "domainName", "status", "creationTime", "expiryDate", "purchaseType", "serviceProvider", "autoRenew",
@@ -37,7 +37,7 @@ def test_by_user_lists_domains_and_unknown_user_is_empty(sim, owned):
     assert expected_keys <= set(dom)
     assert (dom["domainName"], dom["status"], dom["domainForwarding"], dom["emailForwarding"]) == ("owned.com", "ACTIVE", None, None)
     assert sim.api("GET", "/domains/by-user", query={"userId": "NOBODY"})[1]["data"] == []
-    status, body, _ = sim.api("GET", "/domains/by-user")
+    status, body, dummy = sim.api("GET", "/domains/by-user")
     assert status == 400 and body["message"] == "userId must be provided"
 
 
@@ -52,7 +52,7 @@ def test_by_user_paginates(sim, make_user):
 
 def test_details(sim, owned, make_user):
     dom = domain(sim, owned, "owned.com")
-    status, body, _ = sim.api("GET", "/domains/details", query={"userId": owned, "domainId": dom["domainId"]})
+    status, body, dummy = sim.api("GET", "/domains/details", query={"userId": owned, "domainId": dom["domainId"]})
     assert status == 200 and body["data"] == dom
     assert sim.api("GET", "/domains/details", query={"userId": owned, "domain": "owned.com"})[1]["data"] == dom
     assert sim.api("GET", "/domains/details", query={"userId": make_user(), "domainId": dom["domainId"]})[0] == 403
@@ -61,16 +61,16 @@ def test_details(sim, owned, make_user):
 
 
 def test_renewal_price(sim, owned, make_user):
-    status, body, _ = call(sim, "POST", "/domains/renewal-price", owned, domains=["owned.com"])
+    status, body, dummy = call(sim, "POST", "/domains/renewal-price", owned, domains=["owned.com"])
     assert status == 200 and body["message"] == "Domain renewal prices fetched successfully"
     item = body["data"][0]
     assert item["renewalPrice"] == "14.50" and item["years"] == 1 and item["autoRenew"] is False
     assert item["expireOn"] == domain(sim, owned, "owned.com")["expiryDate"]
     assert call(sim, "POST", "/domains/renewal-price", make_user(), domains=["owned.com"])[0] == 403
     assert call(sim, "POST", "/domains/renewal-price", owned, domains=["unknown-dom.com"])[0] == 404
-    status, body, _ = call(sim, "POST", "/domains/renewal-price", owned)
+    status, body, dummy = call(sim, "POST", "/domains/renewal-price", owned)
     assert status == 400 and body["message"] == "domains: required key not provided"
-    status, body, _ = call(sim, "POST", "/domains/renewal-price", None, domains=["owned.com"])
+    status, body, dummy = call(sim, "POST", "/domains/renewal-price", None, domains=["owned.com"])
     assert status == 400 and body["message"] == "userId must be provided"
 
 
@@ -85,21 +85,21 @@ def test_renewal_price(sim, owned, make_user):
     ("nice.zzz", False, None),
 ])
 def test_available(sim, name, available, price):
-    status, body, _ = sim.api("POST", "/domains/available", json={"domain": name})
+    status, body, dummy = sim.api("POST", "/domains/available", json={"domain": name})
     assert status == 200 and body["data"] == {"domain": name, "available": available, "price": price}
 
 
 @pytest.mark.usefixtures("owned")
 def test_available_reports_registered_names_and_validates(sim):
     assert sim.api("POST", "/domains/available", json={"domain": "owned.com"})[1]["data"]["available"] is False
-    status, body, _ = sim.api("POST", "/domains/available", json={"domain": "bad name"})
+    status, body, dummy = sim.api("POST", "/domains/available", json={"domain": "bad name"})
     assert status == 400 and body["message"].startswith("domain:")
     assert sim.api("POST", "/domains/available", json={})[1]["message"] == "domain: required key not provided"
 
 
 @pytest.mark.usefixtures("owned")
 def test_suggest_is_deterministic_and_available_only(sim):
-    status, body, _ = sim.api("POST", "/domains/suggest", json={"domain": "owned", "tlds": ["com", "io"]})
+    status, body, dummy = sim.api("POST", "/domains/suggest", json={"domain": "owned", "tlds": ["com", "io"]})
     assert status == 200
     names = [item["domain"] for item in body["data"]]
     assert body["data"] == sim.api("POST", "/domains/suggest", json={"domain": "owned", "tlds": ["com", "io"]})[1]["data"]
@@ -110,9 +110,9 @@ def test_suggest_is_deterministic_and_available_only(sim):
 
 
 def test_has_workspace_single(sim):
-    status, body, _ = sim.api("POST", "/domains/has-workspace", json={"domainName": "acmecorp.com", "serviceProvider": "GOOGLE"})
+    status, body, dummy = sim.api("POST", "/domains/has-workspace", json={"domainName": "acmecorp.com", "serviceProvider": "GOOGLE"})
     assert (status, body) == (200, {"status": 200, "message": "Workspace not exists", "data": None})
-    status, body, _ = sim.api("POST", "/domains/has-workspace", json={"domainName": "gws-acme.com"})
+    status, body, dummy = sim.api("POST", "/domains/has-workspace", json={"domainName": "gws-acme.com"})
     assert status == 409 and "GOOGLE" in body["message"] and body["data"] is None
     assert sim.api("POST", "/domains/has-workspace", json={"domainName": "has-google.com", "serviceProvider": "MICROSOFT"})[0] == 200
     assert sim.api("POST", "/domains/has-workspace", json={"domainName": "has-microsoft.com", "serviceProvider": "MICROSOFT"})[0] == 409
@@ -122,7 +122,7 @@ def test_has_workspace_single(sim):
 def test_has_workspace_bulk_and_live_workspaces(sim, make_user):
     user_id = make_user()
     provision(sim, user_id, {"live-ws.com": ["a"]})
-    status, body, _ = sim.api("POST", "/domains/has-workspace", json={"domains": [
+    status, body, dummy = sim.api("POST", "/domains/has-workspace", json={"domains": [
         {"domainName": "free-ws.com", "serviceProvider": "GOOGLE"}, {"domainName": "gsuite-conflict.net"}, {"domainName": "live-ws.com"}]})
     assert status == 200
     assert [(r["domainName"], r["success"]) for r in body["data"]] == [("free-ws.com", True), ("gsuite-conflict.net", False), ("live-ws.com", False)]
@@ -133,7 +133,7 @@ def test_has_workspace_bulk_and_live_workspaces(sim, make_user):
 
 def test_renew_outside_window_is_422(sim, owned):
     before = wallet(sim)
-    status, body, _ = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
+    status, body, dummy = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
     assert status == 422 and "renewal window opens 45 days before expiry" in body["message"]
     assert wallet(sim) == before
 
@@ -142,7 +142,7 @@ def test_renew_inside_window(sim, owned):
     clock(sim, 366 - 40)  # 40 days before expiry
     expiry = domain(sim, owned, "owned.com")["expiryDate"]
     before = wallet(sim)
-    status, body, _ = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
+    status, body, dummy = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
     assert status == 200 and body["actionId"].startswith("ACT_")
     assert wallet(sim) == before - 14.50
     assert domain(sim, owned, "owned.com")["status"] == "RENEWING"
@@ -156,7 +156,7 @@ def test_renew_inside_window(sim, owned):
 def test_renew_402(sim, owned):
     clock(sim, 340)
     sim.control("POST", "wallet", {"balance": 1})
-    status, _body, _ = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
+    status, _body, dummy = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
     assert status == 402 and wallet(sim) == 1 and domain(sim, owned, "owned.com")["status"] == "ACTIVE"
 
 
@@ -172,7 +172,7 @@ def test_grace_period_then_expired(sim, owned, make_user):
     clock(sim, 366 + catalog.DOMAIN_GRACE_DAYS + 1)
     assert domain(sim, other, "lapsing.com")["status"] == "EXPIRED"
     assert "lapsing.com" in [e["domainName"] for e in events(sim, "domain.expired")]
-    status, body, _ = call(sim, "POST", "/domains/renew", other, domains=["lapsing.com"])
+    status, body, dummy = call(sim, "POST", "/domains/renew", other, domains=["lapsing.com"])
     assert status == 422 and "EXPIRED" in body["message"]
 
 
@@ -187,13 +187,13 @@ def test_auto_renew_renews_when_eligible(sim, owned):
 
 @pytest.mark.parametrize("method", ["PATCH", "POST"])
 def test_toggle_auto_renew(sim, owned, method):
-    status, body, _ = call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"], autoRenew=True)
+    status, body, dummy = call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"], autoRenew=True)
     assert status == 200 and body["message"] == "Auto-renew toggled on for 1 domain."
     assert body["data"] == [{"domainName": "owned.com", "domainId": domain(sim, owned, "owned.com")["domainId"], "autoRenew": True}]
     assert domain(sim, owned, "owned.com")["autoRenew"] is True
     assert call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"], autoRenew=False)[1]["message"].startswith(
         "Auto-renew toggled off")
-    status, body, _ = call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"])
+    status, body, dummy = call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"])
     assert status == 400 and body["message"] == "autoRenew: required key not provided"
     assert call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"], autoRenew="yes")[0] == 400
 
@@ -201,8 +201,8 @@ def test_toggle_auto_renew(sim, owned, method):
 # -- forwarding, client id --------------------------------------------------------------------------
 
 def test_domain_forwarding(sim, owned, make_user):
-    status, body, _ = call(sim, "POST", "/domains/forwarding", owned, domain="owned.com", forwardTo="https://target.example.org",
-                           maskForwarding=True)
+    status, body, dummy = call(sim, "POST", "/domains/forwarding", owned, domain="owned.com", forwardTo="https://target.example.org",
+                               maskForwarding=True)
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: domain(sim, owned, "owned.com")["domainForwarding"])
     assert domain(sim, owned, "owned.com")["domainForwarding"] == {"forwardTo": "https://target.example.org", "maskForwarding": True}
@@ -217,11 +217,11 @@ def test_email_forwarding_needs_active_mailboxes(sim, make_user):
     provision(sim, user_id, {"late-boxes.com": ["ready"]})
     dom = domain(sim, user_id, "late-boxes.com")
     sim.control("POST", "seed", {"kind": "mailboxes", "object": {**SEEDED_MAILBOX, "userId": user_id, "domainId": dom["domainId"]}})
-    status, body, _ = call(sim, "POST", "/domains/email-forwarding", user_id, domain="late-boxes.com", forwardTo="inbox@example.org")
+    status, body, dummy = call(sim, "POST", "/domains/email-forwarding", user_id, domain="late-boxes.com", forwardTo="inbox@example.org")
     assert status == 422 and "late@late-boxes.com (IN_PROGRESS)" in body["message"]
     sim.control("POST", "seed", {"kind": "mailboxes", "object": {**SEEDED_MAILBOX, "status": "ACTIVE", "userId": user_id,
                                                                  "domainId": dom["domainId"]}})
-    status, body, _ = call(sim, "POST", "/domains/email-forwarding", user_id, domain="late-boxes.com", forwardTo="inbox@example.org")
+    status, body, dummy = call(sim, "POST", "/domains/email-forwarding", user_id, domain="late-boxes.com", forwardTo="inbox@example.org")
     assert status == 200
     sim.wait_for(lambda: domain(sim, user_id, "late-boxes.com")["emailForwarding"] == {"forwardTo": "inbox@example.org"})
     assert call(sim, "POST", "/domains/email-forwarding", user_id, domain="late-boxes.com", forwardTo="not-an-email")[0] == 400
@@ -230,9 +230,9 @@ def test_email_forwarding_needs_active_mailboxes(sim, make_user):
 
 def test_add_client_id(sim, owned):
     client = "123456-abc.apps.googleusercontent.com"
-    status, body, _ = call(sim, "POST", "/domains/add-client-id", owned, domains=["owned.com"], clientId="bogus", appName="App")
+    status, body, dummy = call(sim, "POST", "/domains/add-client-id", owned, domains=["owned.com"], clientId="bogus", appName="App")
     assert status == 400 and body["message"].startswith("clientId:")
-    status, body, _ = call(sim, "POST", "/domains/add-client-id", owned, domains=["owned.com"], clientId=client, appName="App")
+    status, body, dummy = call(sim, "POST", "/domains/add-client-id", owned, domains=["owned.com"], clientId=client, appName="App")
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: domain(sim, owned, "owned.com")["clientId"] == client)
     assert domain(sim, owned, "owned.com")["appName"] == "App"
@@ -244,7 +244,7 @@ def test_add_client_id(sim, owned):
 def test_remove_refused_while_mailboxes_exist(sim, make_user):
     user_id = make_user()
     provision(sim, user_id, {"busy.com": ["a", "b"]})
-    status, body, _ = sim.api("DELETE", "/domains/remove", query={"userId": user_id}, json={"domains": ["busy.com"]})
+    status, body, dummy = sim.api("DELETE", "/domains/remove", query={"userId": user_id}, json={"domains": ["busy.com"]})
     assert status == 409
     assert "still has 2 mailboxes" in body["message"] and body["data"]["mailboxCount"] == 2
     assert domain(sim, user_id, "busy.com") is not None
@@ -256,7 +256,7 @@ def test_remove_domain(sim, owned, make_user):
     assert sim.api("DELETE", "/domains/remove", query={"userId": make_user()}, json={"domains": ["owned.com"]})[0] == 403
     assert sim.api("DELETE", "/domains/remove", query={"userId": owned}, json={"domains": ["unknown-dom.com"]})[0] == 404
     assert sim.api("DELETE", "/domains/remove", query={"userId": owned}, json={})[0] == 400
-    status, body, _ = sim.api("DELETE", "/domains/remove", query={"userId": owned}, json={"domains": ["owned.com"]})
+    status, body, dummy = sim.api("DELETE", "/domains/remove", query={"userId": owned}, json={"domains": ["owned.com"]})
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: not domains_of(sim, owned))
     state = sim.state()

@@ -29,11 +29,11 @@ def add_credential(sim, user_id, body):
 
 def test_add_credential_documented_example_and_listing(sim, make_user):
     user_id = make_user()
-    status, body, _ = add_credential(sim, user_id, EMAILBISON)
+    status, body, dummy = add_credential(sim, user_id, EMAILBISON)
     assert status == 200 and body["message"] == "Platform credentials added successfully"
     cred_id = body["data"]["credentialId"]
     assert len(cred_id) == 16
-    status, body, _ = sim.api("GET", "/exports/platform-credentials", query={"userId": user_id})
+    status, body, dummy = sim.api("GET", "/exports/platform-credentials", query={"userId": user_id})
     assert status == 200 and body["message"] == "Fetched connected accounts successfully"
     assert body["data"]["EMAILBISON"]["connected"] is True
     listed = body["data"]["EMAILBISON"]["credentials"][0]
@@ -54,9 +54,9 @@ def test_every_post_stores_a_new_credential(sim, make_user):
 
 def test_metadata_rules(sim, make_user):
     user_id = make_user()
-    status, body, _ = add_credential(sim, user_id, {k: v for k, v in EMAILBISON.items() if k != "metadata"})
+    status, body, dummy = add_credential(sim, user_id, {k: v for k, v in EMAILBISON.items() if k != "metadata"})
     assert status == 400 and body["message"].startswith("metadata: required for EMAILBISON")
-    status, body, _ = add_credential(sim, user_id, {"app": "SMARTLEAD", "credentials": {"email": "s@agency.com", "password": "pw"}})
+    status, body, dummy = add_credential(sim, user_id, {"app": "SMARTLEAD", "credentials": {"email": "s@agency.com", "password": "pw"}})
     assert status == 200
 
 
@@ -67,7 +67,7 @@ def test_metadata_rules(sim, make_user):
     ({"app": "SMARTLEAD", "credentials": {"email": "a@b.com", "password": "invalid-password"}}, "Invalid SMARTLEAD credentials"),
 ])
 def test_add_credential_validation(sim, make_user, body, message):
-    status, reply, _ = add_credential(sim, make_user(), body)
+    status, reply, dummy = add_credential(sim, make_user(), body)
     assert status == 400 and reply["message"].startswith(message)
     assert not sim.state()["credentials"]
 
@@ -76,7 +76,7 @@ def test_update_in_place_and_delete(sim, make_user):
     user_id, stranger = make_user(), make_user()
     cred_id = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
     update = {"credentialId": cred_id, "credentials": {"password": "rotated"}, "metadata": {**EMAILBISON["metadata"], "workspace": "other"}}
-    status, body, _ = sim.api("PUT", "/exports/platform-credential", query={"userId": user_id}, json=update)
+    status, body, dummy = sim.api("PUT", "/exports/platform-credential", query={"userId": user_id}, json=update)
     assert status == 200 and body["data"] == {"credentialId": cred_id}
     stored = sim.state()["credentials"]
     assert len(stored) == 1 and stored[0]["password"] == "rotated" and stored[0]["metadata"]["workspace"] == "other"
@@ -85,7 +85,7 @@ def test_update_in_place_and_delete(sim, make_user):
     assert sim.api("PUT", "/exports/platform-credential", json={**update, "credentialId": "NOPE"})[0] == 404
     assert sim.api("PUT", "/exports/platform-credential", json={"credentialId": cred_id, "app": "SMARTLEAD"})[0] == 400
     assert sim.api("DELETE", "/exports/platform-credential", query={"userId": stranger, "credentialId": cred_id})[0] == 403
-    status, body, _ = sim.api("DELETE", "/exports/platform-credential", query={"userId": user_id, "credentialId": cred_id})
+    status, body, dummy = sim.api("DELETE", "/exports/platform-credential", query={"userId": user_id, "credentialId": cred_id})
     assert (status, body["message"], body["data"]) == (200, "Platform credentials removed successfully", None)
     assert sim.api("DELETE", "/exports/platform-credential", query={"userId": user_id, "credentialId": cred_id})[0] == 404
 
@@ -93,7 +93,7 @@ def test_update_in_place_and_delete(sim, make_user):
 def test_platform_workspaces(sim, make_user):
     user_id = make_user()
     instantly = add_credential(sim, user_id, {"app": "INSTANTLY", "credentials": {"email": "ops@agency.com", "password": "pw"}})[1]["data"]
-    status, body, _ = sim.api("GET", "/exports/platform-workspaces", query={"credentialId": instantly["credentialId"]})
+    status, body, dummy = sim.api("GET", "/exports/platform-workspaces", query={"credentialId": instantly["credentialId"]})
     assert status == 200 and [w["name"] for w in body["data"]] == ["ops workspace", "Shared workspace"]
     assert body["data"] == sim.api("GET", "/exports/platform-workspaces", query={"credentialId": instantly["credentialId"]})[1]["data"]
     bison = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
@@ -105,7 +105,7 @@ def test_platform_workspaces(sim, make_user):
 def test_platform_export_accepts_both_field_names(sim, user_with_boxes, field):
     user_id, ids = user_with_boxes
     cred_id = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
-    status, body, _ = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id, field: ids})
+    status, body, dummy = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id, field: ids})
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: sim.state()["exports"][0]["status"] == "COMPLETED")
     assert all(mailbox(sim, f"{name}@export-me.com")["platformExports"][0]["credentialId"] == cred_id for name in ("a", "b"))
@@ -115,7 +115,7 @@ def test_platform_export_accepts_both_field_names(sim, user_with_boxes, field):
 def test_platform_export_errors(sim, user_with_boxes, make_user):
     user_id, ids = user_with_boxes
     cred_id = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
-    status, body, _ = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id})
+    status, body, dummy = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id})
     assert status == 400 and body["message"].startswith("componentMailboxIds")
     assert sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": "NOPE", "mailboxIds": ids})[0] == 404
     assert sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id, "mailboxIds": ["NOPE"]})[0] == 404
@@ -131,8 +131,8 @@ def test_platform_export_errors(sim, user_with_boxes, make_user):
 def test_placement_order_and_reports(sim, user_with_boxes):
     user_id, ids = user_with_boxes
     before = wallet(sim)
-    status, body, _ = sim.api("POST", "/placement", query={"userId": user_id},
-                              json={"mailboxIds": ids, "spamassassin": True, "blacklist": True, "aiInsight": False})
+    status, body, dummy = sim.api("POST", "/placement", query={"userId": user_id},
+                                  json={"mailboxIds": ids, "spamassassin": True, "blacklist": True, "aiInsight": False})
     assert status == 200 and body["message"] == "Success"
     first = body["data"]["orderId"]
     assert wallet(sim) == before - 2 * catalog.PLACEMENT_PRICE_PER_MAILBOX
@@ -156,7 +156,7 @@ def test_placement_errors(sim, user_with_boxes, make_user):
     assert sim.api("POST", "/placement", query={"userId": user_id}, json={"mailboxIds": ["NOPE"]})[0] == 404
     assert sim.api("POST", "/placement", query={"userId": make_user()}, json={"mailboxIds": ids})[0] == 403
     sim.control("POST", "wallet", {"balance": 0.4})
-    status, body, _ = sim.api("POST", "/placement", query={"userId": user_id}, json={"mailboxIds": ids})
+    status, body, dummy = sim.api("POST", "/placement", query={"userId": user_id}, json={"mailboxIds": ids})
     assert status == 402 and body["message"].startswith("Insufficient wallet balance")
     assert not sim.state()["placements"] and wallet(sim) == 0.4
 
@@ -164,7 +164,7 @@ def test_placement_errors(sim, user_with_boxes, make_user):
 # -- pre-warmup -------------------------------------------------------------------------------------
 
 def test_inventory_listing_and_filters(sim):
-    status, body, _ = sim.api("GET", "/pre-warmup")
+    status, body, dummy = sim.api("GET", "/pre-warmup")
     assert status == 200 and body["message"] == "Pre-warmed up domains fetched successfully"
     data = body["data"]
     assert data["totalDomains"] == len(catalog.PREWARMUP_DOMAINS) and data["totalMailboxes"] == 3 * len(catalog.PREWARMUP_DOMAINS)
@@ -183,7 +183,7 @@ def test_inventory_listing_and_filters(sim):
 def test_prewarmup_order(sim, make_user):
     user_id = make_user()
     before = wallet(sim)
-    status, body, _ = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={
+    status, body, dummy = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={
         "order": [{"domain": "prewarm-acmecorp.com", "forwardTo": "https://acmecorp.com"}], "serviceProvider": "GOOGLE",
         "google": {"googleOauthRoute": "https://yourapp.com/oauth/google", "clientId": "...", "appName": "YourApp"}, "autoRenew": True})
     assert status == 201 and body["status"] == 201 and body["actionId"].startswith("ACT_")
@@ -205,7 +205,7 @@ def test_prewarmup_order_errors(sim, make_user):
     order = {"order": [{"domain": "prewarm-contoso.com"}], "serviceProvider": "GOOGLE"}
     assert sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json=order)[0] == 422
     assert sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={**order, "order": [{"domain": "elsewhere.com"}]})[0] == 404
-    status, body, _ = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={"order": [{"domain": "prewarm-contoso.com"}]})
+    status, body, dummy = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={"order": [{"domain": "prewarm-contoso.com"}]})
     assert status == 400 and body["message"] == "serviceProvider: required key not provided"
     assert sim.api("POST", "/pre-warmup/order", json=order)[0] == 400
     sim.control("POST", "wallet", {"balance": 29})
@@ -219,7 +219,7 @@ def test_prewarmup_order_errors(sim, make_user):
 def test_sandbox_flow(sim):
     listed = sim.api("GET", "/sandbox/pre-warmup")[1]["data"]
     assert [i["domain"] for i in listed["inventory"]] == [name for name, _p in catalog.SANDBOX_DOMAINS]
-    status, body, _ = sim.api("POST", "/sandbox/pre-warmup/order", json={
+    status, body, dummy = sim.api("POST", "/sandbox/pre-warmup/order", json={
         "order": [{"domain": "sandbox.nexora-tech.com"}, {"domain": "mail-sandbox.brightplathlabs.com"}],
         "serviceProvider": "GOOGLE", "scenario": "partial_failure"})
     assert status == 201 and body["actionId"].startswith("ACT_")
@@ -230,8 +230,8 @@ def test_sandbox_flow(sim):
     assert wallet(sim) == 1000
     remaining = [i["domain"] for i in sim.api("GET", "/sandbox/pre-warmup")[1]["data"]["inventory"]]
     assert "mail-sandbox.brightplathlabs.com" not in remaining
-    status, body, _ = sim.api("POST", "/sandbox/pre-warmup/order", json={"order": [{"domain": "mail-sandbox.brightplathlabs.com"}],
-                                                                         "serviceProvider": "GOOGLE"})
+    status, body, dummy = sim.api("POST", "/sandbox/pre-warmup/order", json={"order": [{"domain": "mail-sandbox.brightplathlabs.com"}],
+                                                                             "serviceProvider": "GOOGLE"})
     assert status == 409
     assert sim.api("POST", "/sandbox/pre-warmup/reset")[1]["data"] == {"removedOrders": 1}
     assert len(sim.api("GET", "/sandbox/pre-warmup")[1]["data"]["inventory"]) == 4

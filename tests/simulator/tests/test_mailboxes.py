@@ -30,7 +30,7 @@ def mid(boxes, name="alice"):
 # -- reads ------------------------------------------------------------------------------------------
 
 def test_single_paginates_and_hides_credentials(sim, boxes):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     first = sim.api("GET", "/mailboxes/single", query={"userId": user_id, "limit": 2})[1]["data"]
     second = sim.api("GET", "/mailboxes/single", query={"userId": user_id, "limit": 2, "page": 2})[1]["data"]
     assert [mb["username"] for mb in first + second] == ["alice", "bob", "carol"]
@@ -44,7 +44,7 @@ def test_single_paginates_and_hides_credentials(sim, boxes):
 
 
 def test_partner_listing_and_filters(sim, boxes, make_user):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     other = make_user()
     provision(sim, other, {"box-other.com": ["zed"]})
     everything = sim.api("GET", "/mailboxes", query={"limit": 100})[1]["data"]
@@ -55,14 +55,14 @@ def test_partner_listing_and_filters(sim, boxes, make_user):
 
 
 def test_get_by_id_and_admin_details(sim, boxes, make_user):
-    user_id, _ = boxes
-    status, body, _ = sim.api("GET", "/mailboxes/mailbox", query={"mailboxId": mid(boxes)})
+    user_id, dummy = boxes
+    status, body, dummy = sim.api("GET", "/mailboxes/mailbox", query={"mailboxId": mid(boxes)})
     assert status == 200 and body["data"]["email"] == "alice@box-owner.com" and "password" not in body["data"]
     assert sim.api("GET", "/mailboxes/mailbox", query={"mailboxId": "NOPE"})[0] == 404
     assert sim.api("GET", "/mailboxes/mailbox")[0] == 400
     stranger = make_user()
     assert sim.api("GET", "/mailboxes/mailbox", query={"mailboxId": mid(boxes), "userId": stranger})[0] == 403
-    status, body, _ = sim.api("GET", "/mailboxes/admin-mailbox-details", query={"userId": user_id, "mailboxId": mid(boxes)})
+    status, body, dummy = sim.api("GET", "/mailboxes/admin-mailbox-details", query={"userId": user_id, "mailboxId": mid(boxes)})
     assert status == 200
     assert all(body["data"][key] for key in ("password", "appPassword", "authenticatorSecret"))
     assert sim.api("GET", "/mailboxes/admin-mailbox-details", query={"userId": stranger, "mailboxId": mid(boxes)})[0] == 403
@@ -72,8 +72,8 @@ def test_get_by_id_and_admin_details(sim, boxes, make_user):
 # -- updates ----------------------------------------------------------------------------------------
 
 def test_update_single(sim, boxes):
-    user_id, _ = boxes
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={
+    user_id, dummy = boxes
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={
         "mailboxData": {"mailboxId": mid(boxes), "userName": "alice.doe", "firstName": "Alice", "lastName": "Doe"}})
     assert status == 200 and body["message"] == "Mailbox details will update shortly" and body["actionId"].startswith("ACT_")
     assert body["data"] is None
@@ -85,11 +85,11 @@ def test_update_single(sim, boxes):
 
 
 def test_update_bulk_reports_per_item(sim, boxes, make_user):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     other = make_user()
     provision(sim, other, {"box-foreign.com": ["x"]})
     foreign = mailboxes_of(sim, other)[0]["mailboxId"]
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": [
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": [
         {"mailboxId": mid(boxes, "bob"), "firstName": "Robert", "profilePicture": "https://img.example.org/bob.png"},
         {"mailboxId": "NOPE", "firstName": "Nobody"},
         {"mailboxId": foreign, "firstName": "Thief"},
@@ -104,21 +104,21 @@ def test_update_bulk_reports_per_item(sim, boxes, make_user):
 
 
 def test_update_validation(sim, boxes):
-    user_id, _ = boxes
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": {"firstName": "A"}})
+    user_id, dummy = boxes
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": {"firstName": "A"}})
     assert status == 400 and body["message"] == "mailboxData.mailboxId: required key not provided"
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": []})
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": []})
     assert status == 400
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id},
-                              json={"mailboxData": {"mailboxId": "NOPE"}})
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id},
+                                  json={"mailboxData": {"mailboxId": "NOPE"}})
     assert status == 404
-    status, body, _ = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id},
-                              json={"mailboxData": {"mailboxId": mid(boxes), "userName": "bad name"}})
+    status, body, dummy = sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id},
+                                  json={"mailboxData": {"mailboxId": mid(boxes), "userName": "bad name"}})
     assert status == 400 and body["message"].startswith("mailboxData.userName")
 
 
 def test_remove_profile_picture(sim, boxes):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     for item in ({"profilePicture": "https://img.example.org/a.png"}, {"removeProfilePicture": True}):
         sim.api("PATCH", "/mailboxes/update-mailbox-details", query={"userId": user_id}, json={"mailboxData": {"mailboxId": mid(boxes), **item}})
         expected = item.get("profilePicture")
@@ -132,12 +132,12 @@ def remove(sim, user_id, mailbox_id):
 
 
 def test_remove_one_mailbox(sim, boxes, make_user):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     assert remove(sim, make_user(), mid(boxes))[0] == 403
     assert remove(sim, user_id, "NOPE")[0] == 404
-    status, body, _ = sim.api("DELETE", "/mailboxes/remove", query={"userId": user_id}, json={})
+    status, body, dummy = sim.api("DELETE", "/mailboxes/remove", query={"userId": user_id}, json={})
     assert status == 400 and body["message"] == "mailboxId: required key not provided"
-    status, body, _ = remove(sim, user_id, mid(boxes))
+    status, body, dummy = remove(sim, user_id, mid(boxes))
     assert status == 200 and body["message"] == "Mailbox will be removed shortly"
     sim.wait_for(lambda: mailbox(sim, "alice@box-owner.com") is None)
     sub = subscription(sim, "box-owner.com")
@@ -155,13 +155,13 @@ def test_removing_last_mailbox_deletes_workspace(sim, make_user):
 
 
 def test_remove_refused_within_24_hours_of_period_end(sim, boxes):
-    user_id, _ = boxes
+    user_id, dummy = boxes
     period_end = dt.datetime.fromisoformat(subscription(sim, "box-owner.com")["periodEnd"].replace("Z", "+00:00"))
     remaining = (period_end - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
     clock(sim, remaining - 1.5)  # 36 hours left: still allowed
     assert remove(sim, user_id, mid(boxes, "alice"))[0] == 200
     clock(sim, 1)  # 12 hours left
-    status, body, _ = remove(sim, user_id, mid(boxes, "bob"))
+    status, body, dummy = remove(sim, user_id, mid(boxes, "bob"))
     assert status == 422 and "24 hours" in body["message"]
     assert mailbox(sim, "bob@box-owner.com") is not None
 
@@ -169,20 +169,20 @@ def test_remove_refused_within_24_hours_of_period_end(sim, boxes):
 def test_remove_refused_while_provisioning(sim_factory):
     slow = sim_factory(async_delay=3)
     user_id = slow.api("POST", "/users", json=USER)[1]["data"]["id"]
-    status, _b, _ = slow.api("POST", "/orders/json", query={"userId": user_id}, json={
+    status, _b, dummy = slow.api("POST", "/orders/json", query={"userId": user_id}, json={
         "domains": [{"domain": "in-progress.com", "years": 1}],
         "mailboxes": {"in-progress.com": [{"username": "a", "firstName": "A", "lastName": "B"}]}})
     assert status == 200
     mailbox_id = slow.state()["mailboxes"][0]["mailboxId"]
-    status, body, _ = slow.api("DELETE", "/mailboxes/remove", query={"userId": user_id}, json={"mailboxId": mailbox_id})
+    status, body, dummy = slow.api("DELETE", "/mailboxes/remove", query={"userId": user_id}, json={"mailboxId": mailbox_id})
     assert status == 422 and "being provisioned" in body["message"]
 
 
 # -- validation and OAuth export --------------------------------------------------------------------
 
 def test_validate_mailbox(sim, boxes, make_user):
-    user_id, _ = boxes
-    status, body, _ = sim.api("POST", "/mailboxes/validate-mailbox", query={"userId": user_id}, json={"mailboxId": mid(boxes)})
+    user_id, dummy = boxes
+    status, body, dummy = sim.api("POST", "/mailboxes/validate-mailbox", query={"userId": user_id}, json={"mailboxId": mid(boxes)})
     assert status == 200 and body["data"]["valid"] is True and body["data"]["checks"]["smtp"] is True
     assert body["data"]["checks"]["mx"] is False
     assert sim.api("POST", "/mailboxes/validate-mailbox", query={"userId": make_user()}, json={"mailboxId": mid(boxes)})[0] == 403
@@ -190,15 +190,15 @@ def test_validate_mailbox(sim, boxes, make_user):
 
 
 def test_oauth_export(sim, boxes, make_user):
-    user_id, _ = boxes
-    status, body, _ = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json={"mailboxId": mid(boxes)})
+    user_id, dummy = boxes
+    status, body, dummy = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json={"mailboxId": mid(boxes)})
     assert status == 400 and body["message"].startswith("google: required for GOOGLE mailboxes")
-    status, body, _ = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id},
-                              json={"mailboxId": mid(boxes), "google": {**GOOGLE_BLOCK, "clientId": "bogus"}})
+    status, body, dummy = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id},
+                                  json={"mailboxId": mid(boxes), "google": {**GOOGLE_BLOCK, "clientId": "bogus"}})
     assert status == 400 and body["message"].startswith("google.clientId")
     assert sim.api("POST", "/mailboxes/oauth", query={"userId": make_user()}, json={"mailboxId": mid(boxes), "google": GOOGLE_BLOCK})[0] == 403
     assert sim.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json={"mailboxId": "NOPE", "google": GOOGLE_BLOCK})[0] == 404
-    status, body, _ = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json={"mailboxId": mid(boxes), "google": GOOGLE_BLOCK})
+    status, body, dummy = sim.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json={"mailboxId": mid(boxes), "google": GOOGLE_BLOCK})
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: mailbox(sim, "alice@box-owner.com")["exportStatus"] == "EXPORTED")
     assert events(sim, "mailbox.exported")[0]["actionId"] == body["actionId"]
@@ -214,7 +214,7 @@ def test_oauth_export_in_progress_is_409(sim_factory):
     slow.control("POST", "seed", {"kind": "mailboxes", "object": {**slow.state()["mailboxes"][0], "status": "ACTIVE"}})
     body = {"mailboxId": mailbox_id, "microsoft": {"microsoftOauthRoute": "https://a.example.org"}}
     assert slow.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json=body)[0] == 200
-    status, reply, _ = slow.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json=body)
+    status, reply, dummy = slow.api("POST", "/mailboxes/oauth", query={"userId": user_id}, json=body)
     assert status == 409 and "already in progress" in reply["message"]
 
 
@@ -226,23 +226,23 @@ def warmup(sim, method, path, mailbox_id, json=None, **query):  # pylint: disabl
 
 def test_warmup_lifecycle(sim, boxes):
     box = mid(boxes)
-    status, body, _ = warmup(sim, "POST", "", box)
+    status, body, dummy = warmup(sim, "POST", "", box)
     assert status == 200 and body["data"]["status"] == "PENDING" and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: mailbox(sim, "alice@box-owner.com")["warmupStatus"] == "ACTIVE")
     assert events(sim, "mailbox.warmup.started")[0]["mailboxId"] == box
     assert warmup(sim, "POST", "", box)[0] == 409
 
-    status, body, _ = warmup(sim, "POST", "/toggle", box)
+    status, body, dummy = warmup(sim, "POST", "/toggle", box)
     assert (status, body["message"], body["data"]) == (200, "Warmup paused", {"status": "PAUSED", "actionId": body["actionId"]})
     assert warmup(sim, "POST", "/toggle", box)[1]["message"] == "Warmup resumed"
 
-    status, body, _ = warmup(sim, "PATCH", "/status", box, json={"status": "PAUSED"})
+    status, body, dummy = warmup(sim, "PATCH", "/status", box, json={"status": "PAUSED"})
     assert status == 200 and body["data"]["status"] == "PAUSED"
     assert warmup(sim, "PATCH", "/status", box, json={"status": "PAUSED"})[1]["data"]["status"] == "PAUSED"  # explicit = idempotent
     assert warmup(sim, "PATCH", "/status", box, json={"status": "STOPPED"})[0] == 400
     assert warmup(sim, "PATCH", "/status", box, json={"status": "ACTIVE"})[1]["data"]["status"] == "ACTIVE"
 
-    status, body, _ = warmup(sim, "DELETE", "", box)
+    status, body, dummy = warmup(sim, "DELETE", "", box)
     assert (status, body["message"], body["data"]) == (200, "Warmup disabled", None)
     assert mailbox(sim, "alice@box-owner.com")["warmupStatus"] == "STOPPED"
     assert events(sim, "mailbox.warmup.removed")[0]["email"] == "alice@box-owner.com"
@@ -254,7 +254,7 @@ def test_warmup_lifecycle(sim, boxes):
 
 def test_order_time_warmup(sim, make_user):
     user_id = make_user()
-    status, _body, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json={
+    status, _body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json={
         "domains": [{"domain": "warm-order.com", "years": 1}],
         "mailboxes": {"warm-order.com": [{"username": "w", "firstName": "W", "lastName": "X", "onWarmup": True}]}})
     assert status == 200
@@ -263,10 +263,10 @@ def test_order_time_warmup(sim, make_user):
 
 def test_warmup_settings(sim, boxes):
     box = mid(boxes)
-    status, body, _ = warmup(sim, "PATCH", "/settings", box, json=WARMUP_SETTINGS)
+    status, body, dummy = warmup(sim, "PATCH", "/settings", box, json=WARMUP_SETTINGS)
     assert status == 200 and body["data"] == WARMUP_SETTINGS
     assert mailbox(sim, "alice@box-owner.com")["warmupSettings"] == WARMUP_SETTINGS
-    status, body, _ = warmup(sim, "PATCH", "/settings", box, json={"warmupLimit": 50})
+    status, body, dummy = warmup(sim, "PATCH", "/settings", box, json={"warmupLimit": 50})
     assert body["data"] == {**WARMUP_SETTINGS, "warmupLimit": 50}
     assert warmup(sim, "PATCH", "/settings", box, json={"warmupReplyRate": 1.5})[1]["message"] == "warmupReplyRate: must be at most 1"
     assert warmup(sim, "PATCH", "/settings", box, json={"minimumWarmupLimit": 60})[1]["message"] == "minimumWarmupLimit: must not exceed warmupLimit"

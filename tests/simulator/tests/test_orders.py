@@ -22,7 +22,7 @@ DOC_EXAMPLE = {
 
 def test_documented_example_is_accepted(sim, make_user):
     user_id = make_user()
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=DOC_EXAMPLE)
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=DOC_EXAMPLE)
     assert status == 200
     assert body["message"] == "Order created and queued for processing"
     assert body["data"]["unavailableDomains"] == []
@@ -35,7 +35,7 @@ def test_documented_example_is_accepted(sim, make_user):
 
 def test_accepted_order_lists_domains_and_mailboxes_at_once(sim_factory):
     slow = sim_factory(async_delay=2)
-    status, body, _ = slow.api("POST", "/users", json=USER)
+    status, body, dummy = slow.api("POST", "/users", json=USER)
     assert status == 200, body
     user_id = body["data"]["id"]
     data = place(slow, user_id, {"fastlist.com": ["ann", "ben"]})
@@ -72,7 +72,7 @@ def test_debit_equals_documented_formula(sim, make_user):
     before = wallet(sim)
     body = order_body({"formula-one.com": ["a", "b"], "formula-two.io": ["c"], "formula-three.info": []}, years=1)
     body["domains"][0]["years"] = 3
-    status, reply, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=body)
+    status, reply, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=body)
     assert status == 200, reply
     expected = 12.00 * 3 + 39.00 + 4.00 + 3 * catalog.MAILBOX_PRICE
     assert round(before - wallet(sim), 2) == expected == sim.state()["orders"][0]["totalPrice"]
@@ -81,7 +81,7 @@ def test_debit_equals_documented_formula(sim, make_user):
 def test_insufficient_funds_is_402_with_nothing_recorded(sim, make_user):
     user_id = make_user()
     sim.control("POST", "wallet", {"balance": 10})
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body({"tooexpensive.com": ["x"]}))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body({"tooexpensive.com": ["x"]}))
     assert status == 402
     assert body["data"] is None and body["message"].startswith("Insufficient wallet balance")
     state = sim.state()
@@ -99,7 +99,7 @@ def test_unavailable_domains_are_listed_and_not_registered(sim, make_user):
 
 def test_all_unavailable_is_422(sim, make_user):
     user_id = make_user()
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body({"taken.com": ["x"]}))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=order_body({"taken.com": ["x"]}))
     assert status == 422
     assert "taken.com (already registered)" in body["message"]
     assert body["data"] == {"unavailableDomains": ["taken.com"]}
@@ -110,15 +110,15 @@ def test_workspace_conflict_depends_on_provider(sim, make_user):
     user_id = make_user()
     data = place(sim, user_id, {"has-microsoft.com": ["a"]}, provider="GOOGLE")
     assert data["unavailableDomains"] == []
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": user_id},
-                              json=order_body({"m365-shop.com": ["a"], "fine-ms.com": ["b"]}, provider="MICROSOFT"))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": user_id},
+                                  json=order_body({"m365-shop.com": ["a"], "fine-ms.com": ["b"]}, provider="MICROSOFT"))
     assert status == 200 and body["data"]["unavailableDomains"] == ["m365-shop.com"]
 
 
 def test_already_registered_name_is_unavailable(sim, make_user):
     first, second = make_user(), make_user()
     provision(sim, first, {"once-only.com": []})
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": second}, json=order_body({"once-only.com": []}))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": second}, json=order_body({"once-only.com": []}))
     assert status == 422 and "once-only.com (already registered)" in body["message"]
 
 
@@ -132,13 +132,13 @@ def test_confirm_false_registers_and_charges_nothing_until_processed(sim, make_u
     assert state["orders"][0]["totalPrice"] == 18.00
     assert not state["domains"] and not state["mailboxes"] and state["wallet"] == before
 
-    status, body, _ = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
+    status, body, dummy = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
     assert status == 200 and ACTION_RE.match(body["actionId"])
     assert wallet(sim) == before - 18.00
     sim.wait_for(lambda: order_status(sim, user_id, data["orderId"]) == "COMPLETED")
     assert domain(sim, user_id, "review-me.com")["status"] == "ACTIVE"
 
-    status, body, _ = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
+    status, body, dummy = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
     assert status == 409 and "already been processed" in body["message"]
     assert wallet(sim) == before - 18.00
 
@@ -147,7 +147,7 @@ def test_process_rechecks_funds(sim, make_user):
     user_id = make_user()
     data = place(sim, user_id, {"later-paid.com": ["a"]}, confirm=False)
     sim.control("POST", "wallet", {"balance": 5})
-    status, _body, _ = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
+    status, _body, dummy = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": data["orderId"]})
     assert status == 402
     state = sim.state()
     assert state["orders"][0]["status"] == "UNCONFIRMED" and state["wallet"] == 5 and not state["domains"]
@@ -157,7 +157,7 @@ def test_process_rechecks_availability(sim, make_user):
     first, second = make_user(), make_user()
     data = place(sim, first, {"contested.com": ["a"], "mine-only.com": []}, confirm=False)
     provision(sim, second, {"contested.com": []})
-    status, body, _ = sim.api("POST", "/orders/process", query={"userId": first}, json={"orderId": data["orderId"]})
+    status, body, dummy = sim.api("POST", "/orders/process", query={"userId": first}, json={"orderId": data["orderId"]})
     assert status == 200 and body["data"]["unavailableDomains"] == ["contested.com"]
     sim.wait_for(lambda: order_status(sim, first, data["orderId"]) == "COMPLETED")
     assert [d["domainName"] for d in domains_of(sim, first)] == ["mine-only.com"]
@@ -168,7 +168,7 @@ def test_process_errors(sim, make_user):
     data = place(sim, owner, {"someone.com": []}, confirm=False)
     assert sim.api("POST", "/orders/process", query={"userId": other}, json={"orderId": data["orderId"]})[0] == 403
     assert sim.api("POST", "/orders/process", query={"userId": owner}, json={"orderId": "NOPE"})[0] == 404
-    status, body, _ = sim.api("POST", "/orders/process", query={"userId": owner}, json={})
+    status, body, dummy = sim.api("POST", "/orders/process", query={"userId": owner}, json={})
     assert status == 400 and body["message"] == "orderId: required key not provided"
 
 
@@ -193,7 +193,7 @@ def test_order_validation(sim, make_user, mutate, message):
     user_id = make_user()
     body = order_body({"valid-order.com": ["a"]})
     mutate(body)
-    status, reply, _ = sim.api("POST", "/orders/json", query={"userId": user_id}, json=body)
+    status, reply, dummy = sim.api("POST", "/orders/json", query={"userId": user_id}, json=body)
     assert status == 400, reply
     assert message in reply["message"]
     assert not sim.state()["orders"]
@@ -201,7 +201,7 @@ def test_order_validation(sim, make_user, mutate, message):
 
 def test_order_needs_known_user(sim):
     assert sim.api("POST", "/orders/json", json=order_body({"x-user.com": []}))[0] == 400
-    status, body, _ = sim.api("POST", "/orders/json", query={"userId": "UNKNOWN"}, json=order_body({"x-user.com": []}))
+    status, body, dummy = sim.api("POST", "/orders/json", query={"userId": "UNKNOWN"}, json=order_body({"x-user.com": []}))
     assert status == 404 and body["message"] == "The requested user does not exist"
 
 
@@ -215,7 +215,7 @@ def test_microsoft_order(sim, make_user):
 def test_status_and_details(sim, make_user):
     owner, other = make_user(), make_user()
     data = provision(sim, owner, {"details-order.com": ["a"]})
-    status, body, _ = sim.api("GET", "/orders/details", query={"userId": owner, "orderId": data["orderId"]})
+    status, body, dummy = sim.api("GET", "/orders/details", query={"userId": owner, "orderId": data["orderId"]})
     assert status == 200
     order = body["data"]
     assert {"orderId", "userId", "status", "confirmed", "domains", "mailboxes", "serviceProvider", "totalPrice", "createdAt"} <= set(order)
@@ -238,8 +238,8 @@ def test_mailbox_order_on_active_subscription(sim, make_user):
     provision(sim, user_id, {"grow.com": ["a"]})
     sub = subscription(sim, "grow.com")
     before = wallet(sim)
-    status, body, _ = mailbox_order(sim, user_id, subscriptionId=sub["subscriptionId"], confirm=True,
-                                    mailboxes={"grow.com": [mailbox_spec("b"), mailbox_spec("c")]})
+    status, body, dummy = mailbox_order(sim, user_id, subscriptionId=sub["subscriptionId"], confirm=True,
+                                        mailboxes={"grow.com": [mailbox_spec("b"), mailbox_spec("c")]})
     assert status == 200 and ACTION_RE.match(body["actionId"])
     assert wallet(sim) == before - 2 * catalog.MAILBOX_PRICE
     sim.wait_for(lambda: order_status(sim, user_id, body["data"]["orderId"]) == "COMPLETED")
@@ -254,7 +254,7 @@ def test_mailbox_order_ids_are_mutually_exclusive(sim, make_user):
     sub, dom = subscription(sim, "exclusive.com"), domain(sim, user_id, "exclusive.com")
     boxes = {"exclusive.com": [mailbox_spec("b")]}
     for ids in ({"subscriptionId": sub["subscriptionId"], "domainId": dom["domainId"]}, {}):
-        status, body, _ = mailbox_order(sim, user_id, mailboxes=boxes, **ids)
+        status, body, dummy = mailbox_order(sim, user_id, mailboxes=boxes, **ids)
         assert status == 400 and "mutually exclusive" in body["message"]
     assert len(sim.state()["orders"]) == 1
 
@@ -264,14 +264,14 @@ def test_mailbox_order_with_domain_id_after_cancellation(sim, make_user):
     provision(sim, user_id, {"reborn.com": ["a"]})
     old = subscription(sim, "reborn.com")
     dom = domain(sim, user_id, "reborn.com")
-    status, body, _ = mailbox_order(sim, user_id, domainId=dom["domainId"], mailboxes={"reborn.com": [mailbox_spec("b")]})
+    status, body, dummy = mailbox_order(sim, user_id, domainId=dom["domainId"], mailboxes={"reborn.com": [mailbox_spec("b")]})
     assert status == 422 and old["subscriptionId"] in body["message"]
     assert sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": old["subscriptionId"]})[0] == 200
     sim.wait_for(lambda: not mailboxes_of(sim, user_id))
-    status, body, _ = mailbox_order(sim, user_id, subscriptionId=old["subscriptionId"], mailboxes={"reborn.com": [mailbox_spec("b")]})
+    status, body, dummy = mailbox_order(sim, user_id, subscriptionId=old["subscriptionId"], mailboxes={"reborn.com": [mailbox_spec("b")]})
     assert status == 422 and "CANCELLED" in body["message"]
     before = wallet(sim)
-    status, body, _ = mailbox_order(sim, user_id, domainId=dom["domainId"], autoRenew=False, mailboxes={"reborn.com": [mailbox_spec("b")]})
+    status, body, dummy = mailbox_order(sim, user_id, domainId=dom["domainId"], autoRenew=False, mailboxes={"reborn.com": [mailbox_spec("b")]})
     assert status == 200, body
     assert wallet(sim) == before - catalog.MAILBOX_PRICE
     sim.wait_for(lambda: order_status(sim, user_id, body["data"]["orderId"]) == "COMPLETED")
@@ -285,15 +285,15 @@ def test_mailbox_order_errors(sim, make_user):
     owner, other = make_user(), make_user()
     provision(sim, owner, {"guarded.com": ["a"]})
     sub = subscription(sim, "guarded.com")
-    status, _b, _ = mailbox_order(sim, other, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("b")]})
+    status, _b, dummy = mailbox_order(sim, other, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("b")]})
     assert status == 403
     assert mailbox_order(sim, owner, subscriptionId="NOPE", mailboxes={"guarded.com": [mailbox_spec("b")]})[0] == 404
-    status, body, _ = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("a")]})
+    status, body, dummy = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("a")]})
     assert status == 409 and "a@guarded.com already exists" in body["message"]
-    status, body, _ = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"elsewhere.com": [mailbox_spec("b")]})
+    status, body, dummy = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"elsewhere.com": [mailbox_spec("b")]})
     assert status == 400 and "elsewhere.com" in body["message"]
     sim.control("POST", "wallet", {"balance": 1})
-    status, _b, _ = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("b")]})
+    status, _b, dummy = mailbox_order(sim, owner, subscriptionId=sub["subscriptionId"], mailboxes={"guarded.com": [mailbox_spec("b")]})
     assert status == 402
     assert len(sim.state()["orders"]) == 1 and wallet(sim) == 1
 
@@ -303,10 +303,10 @@ def test_unconfirmed_mailbox_order_processed_later(sim, make_user):
     provision(sim, user_id, {"slowgrow.com": ["a"]})
     sub = subscription(sim, "slowgrow.com")
     before = wallet(sim)
-    status, body, _ = mailbox_order(sim, user_id, subscriptionId=sub["subscriptionId"], confirm=False,
-                                    mailboxes={"slowgrow.com": [mailbox_spec("b")]})
+    status, body, dummy = mailbox_order(sim, user_id, subscriptionId=sub["subscriptionId"], confirm=False,
+                                        mailboxes={"slowgrow.com": [mailbox_spec("b")]})
     assert status == 200 and wallet(sim) == before and len(mailboxes_of(sim, user_id)) == 1
-    status, _b, _ = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": body["data"]["orderId"]})
+    status, _b, dummy = sim.api("POST", "/orders/process", query={"userId": user_id}, json={"orderId": body["data"]["orderId"]})
     assert status == 200 and wallet(sim) == before - 3.00
     sim.wait_for(lambda: len(mailboxes_of(sim, user_id)) == 2)
 
@@ -322,7 +322,7 @@ def test_multipart_create_order(sim, make_user):
         "google": json.dumps({"googleOauthRoute": "https://app.example.org/oauth", "clientId": 12345, "appName": "App"}),
         "files[alice@formdata.com]": ("alice.png", b"\x89PNG fake"),
     })
-    status, body, _ = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
+    status, body, dummy = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
     assert status == 200, body
     sim.wait_for(lambda: order_status(sim, user_id, body["data"]["orderId"]) == "COMPLETED")
     created = mailbox(sim, "alice@formdata.com")
@@ -333,16 +333,16 @@ def test_multipart_create_order(sim, make_user):
 def test_multipart_errors(sim, make_user):
     user_id = make_user()
     raw, content_type = multipart({"domains": "[not json", "mailboxes": "{}"})
-    status, body, _ = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
+    status, body, dummy = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
     assert status == 400 and body["message"] == "domains: expected JSON text"
     raw, content_type = multipart({"domains": json.dumps([{"domain": "fd.com", "years": 1}]), "mailboxes": "{}", "confirm": "maybe"})
-    status, body, _ = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
+    status, body, dummy = sim.api("POST", "/orders", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
     assert status == 400 and body["message"] == "confirm: expected true or false"
 
 
 def test_multipart_json_body_is_accepted_too(sim, make_user):
     user_id = make_user()
-    status, body, _ = sim.api("POST", "/orders", query={"userId": user_id}, json=order_body({"json-on-multipart.com": []}))
+    status, body, dummy = sim.api("POST", "/orders", query={"userId": user_id}, json=order_body({"json-on-multipart.com": []}))
     assert status == 200, body
 
 
@@ -352,10 +352,10 @@ def test_deprecated_multipart_mailbox_order(sim, make_user):
     sub = subscription(sim, "legacy.com")
     raw, content_type = multipart({"subscriptionId": sub["subscriptionId"], "confirm": "true",
                                    "mailboxes": json.dumps({"legacy.com": [mailbox_spec("b")]})})
-    status, body, _ = sim.api("POST", "/orders/create-mailbox-order", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
+    status, body, dummy = sim.api("POST", "/orders/create-mailbox-order", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
     assert status == 200, body
     sim.wait_for(lambda: order_status(sim, user_id, body["data"]["orderId"]) == "COMPLETED")
     assert subscription(sim, "legacy.com")["totalMailboxQuantity"] == 2
     raw, content_type = multipart({"mailboxes": json.dumps({"legacy.com": [mailbox_spec("c")]})})
-    status, body, _ = sim.api("POST", "/orders/create-mailbox-order", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
+    status, body, dummy = sim.api("POST", "/orders/create-mailbox-order", query={"userId": user_id}, raw=raw, headers={"Content-Type": content_type})
     assert status == 400 and body["message"] == "subscriptionId: required key not provided"

@@ -24,7 +24,7 @@ def test_list_shape_filters_and_pagination(sim, subbed, make_user):
     user_id, sub = subbed
     other = make_user()
     provision(sim, other, {"sub-other.com": ["x"], "sub-third.com": ["y"]})
-    status, body, _ = sim.api("GET", "/subscriptions")
+    status, body, dummy = sim.api("GET", "/subscriptions")
     assert status == 200 and body["message"] == "Subscriptions fetched successfully"
     assert body["data"]["pagination"] == {"totalSearchedCount": 3, "currentPage": 1, "nextPage": None, "totalPages": 1}
     keys = {"subscriptionId", "subscriptionStatus", "totalMailboxQuantity", "billingCycle", "pricePerMailbox", "periodStart", "periodEnd",
@@ -36,17 +36,17 @@ def test_list_shape_filters_and_pagination(sim, subbed, make_user):
     assert subscriptions(sim, status="CANCELLED") == []
     page = sim.api("GET", "/subscriptions", query={"limit": 2, "page": 1})[1]["data"]
     assert len(page["subscriptions"]) == 2 and page["pagination"]["nextPage"] == 2 and page["pagination"]["totalPages"] == 2
-    status, body, _ = sim.api("GET", "/subscriptions", query={"status": "WEIRD"})
+    status, body, dummy = sim.api("GET", "/subscriptions", query={"status": "WEIRD"})
     assert status == 400 and body["message"].startswith("status:")
 
 
 # -- auto-renew -------------------------------------------------------------------------------------
 
 def test_toggle_autorenewal_explicit_list_and_flip(sim, subbed, make_user):
-    status, body, _ = sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionId": sid(subbed), "autoRenew": True})
+    status, body, dummy = sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionId": sid(subbed), "autoRenew": True})
     assert status == 200 and body["data"] == {"subscriptionId": sid(subbed), "autoRenew": True}
     assert sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionId": sid(subbed), "autoRenew": True})[1]["data"]["autoRenew"]
-    status, body, _ = sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionIds": [sid(subbed)], "autoRenew": False})
+    status, body, dummy = sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionIds": [sid(subbed)], "autoRenew": False})
     assert body["data"] == [{"subscriptionId": sid(subbed), "autoRenew": False}]
     assert sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionId": sid(subbed)})[1]["data"]["autoRenew"] is True
     assert sim.api("POST", "/subscriptions/toggle-autorenewal", json={"autoRenew": True})[0] == 400
@@ -64,7 +64,7 @@ def renew(sim, *ids):
 
 
 def test_renew_outside_window_is_422(sim, subbed):
-    status, body, _ = renew(sim, sid(subbed))
+    status, body, dummy = renew(sim, sid(subbed))
     assert status == 422 and "not due for renewal" in body["message"]
 
 
@@ -72,7 +72,7 @@ def test_renew_inside_window(sim, subbed):
     clock(sim, 25)
     old_end = subscription(sim, "sub-owner.com")["periodEnd"]
     before = wallet(sim)
-    status, body, _ = renew(sim, sid(subbed))
+    status, body, dummy = renew(sim, sid(subbed))
     assert status == 200 and body["actionId"].startswith("ACT_")
     assert body["message"] == "Subscriptions added for renewal. Please ensure you have enough balance to renew the subscriptions."
     assert wallet(sim) == before - 2 * catalog.MAILBOX_PRICE
@@ -141,7 +141,7 @@ def test_domain_in_grace_blocks_subscription_renewal(sim, subbed):
 def test_price_moves_to_one_year_tier(sim, make_user):
     user_id = make_user()
     provision(sim, user_id, {"long-sub.com": ["a"]}, years=2)
-    for _ in range(12):
+    for dummy in range(12):
         clock(sim, 31)
     sub = subscription(sim, "long-sub.com")
     assert sub["subscriptionStatus"] == "ACTIVE" and sub["pricePerMailbox"] == catalog.MAILBOX_PRICE_AFTER_12_MONTHS
@@ -151,8 +151,8 @@ def test_price_moves_to_one_year_tier(sim, make_user):
 # -- cancellation -----------------------------------------------------------------------------------
 
 def test_cancel_deletes_workspace_and_is_permanent(sim, subbed):
-    user_id, _ = subbed
-    status, body, _ = sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": sid(subbed)})
+    user_id, dummy = subbed
+    status, body, dummy = sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": sid(subbed)})
     assert status == 200 and body["message"] == "Subscription will be cancelled successfully" and body["data"] is None
     assert subscription(sim, "sub-owner.com")["subscriptionStatus"] == "CANCELLED"
     sim.wait_for(lambda: not mailboxes_of(sim, user_id))
@@ -160,7 +160,7 @@ def test_cancel_deletes_workspace_and_is_permanent(sim, subbed):
     assert [s["subscriptionStatus"] for s in subscriptions(sim, domain="sub-owner.com")] == ["CANCELLED"]
     assert domain(sim, user_id, "sub-owner.com")["subscriptionId"] is None
     assert events(sim, "subscription.cancelled")[0]["subscriptionId"] == sid(subbed)
-    status, body, _ = sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": sid(subbed)})
+    status, body, dummy = sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": sid(subbed)})
     assert status == 409 and "permanent" in body["message"]
     assert sim.api("POST", "/subscriptions/cancel", json={"domain": "sub-owner.com"})[0] == 409
     assert sim.api("POST", "/subscriptions/toggle-autorenewal", json={"subscriptionId": sid(subbed), "autoRenew": True})[0] == 422
@@ -183,7 +183,7 @@ def test_cancel_by_domain_and_errors(sim, make_user):
 def test_recreate_issues_new_id(sim, subbed, path):
     user_id, old = subbed
     before = wallet(sim)
-    status, body, _ = sim.api("POST", path, json={"subscriptionIds": [old["subscriptionId"]]})
+    status, body, dummy = sim.api("POST", path, json={"subscriptionIds": [old["subscriptionId"]]})
     assert status == 200 and body["actionId"].startswith("ACT_")
     new_id = body["data"]["recreated"][0]["subscriptionId"]
     assert new_id != old["subscriptionId"] and body["data"]["recreated"][0]["previousSubscriptionId"] == old["subscriptionId"]
@@ -198,7 +198,7 @@ def test_recreate_issues_new_id(sim, subbed, path):
 
 
 def test_recreate_by_domain_and_errors(sim, subbed):
-    status, body, _ = sim.api("POST", "/subscriptions/recreate", json={"domainNames": ["sub-owner.com"]})
+    status, body, dummy = sim.api("POST", "/subscriptions/recreate", json={"domainNames": ["sub-owner.com"]})
     assert status == 200 and body["data"]["recreated"][0]["domain"] == "sub-owner.com"
     assert sim.api("POST", "/subscriptions/recreate", json={})[0] == 400
     assert sim.api("POST", "/subscriptions/recreate", json={"subscriptionIds": ["A"], "domainNames": ["sub-owner.com"]})[0] == 400
