@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""Mailboxes: reads, normalisation, warmup transitions and the removal rules.
+
+Shared by cmr_mailbox, cmr_mailbox_info, cmr_order (which only ensures mailboxes exist) and
+cmr_subscription (which lists what a cancellation deletes). Mailboxes come back in snake_case
+(``_api.MAILBOX_FIELDS``); credentials are only read by ``admin_details``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+
+try:
+    import voluptuous as vol
+except ImportError:  # pragma: no cover - CmrModule reports the missing library
+    vol = None  # type: ignore[assignment]
+
+# Warmup states a task can ask for (option `warmup`) and the API values they mean.
+WARMUP_CHOICES = ("active", "paused", "stopped")
+ENROL = "enrol"  # POST /mailboxes/warmup: first enrolment, or re-enrolment after STOPPED (charged)
+RESUME = "resume"  # PATCH status ACTIVE
+PAUSE = "pause"  # PATCH status PAUSED
+STOP = "stop"  # DELETE /mailboxes/warmup (permanent)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+def mailbox_email(username: str, domain: str) -> str:
+    return "%s@%s" % (username.strip().lower(), canonical_name(domain))
+
+
+def canonical_email(email: str) -> str:
+    local, _sep, domain = email.strip().partition("@")
+    return mailbox_email(local, domain) if domain else email.strip().lower()
+
+
+def normalise_mailbox(obj: t.Mapping[str, t.Any], credentials: bool = False) -> dict[str, t.Any]:
+    """snake_case mailbox. ``warmup_settings`` is present only when CMR reported it."""
+    mailbox = _api.from_api(_api.MAILBOX_FIELDS, obj)
+    if mailbox.get("username") is None:
+        mailbox["username"] = obj.get(_api.MAILBOX_USERNAME_ALIAS)
+    if mailbox.get("email") is None and mailbox.get("username") and mailbox.get("domain"):
+        mailbox["email"] = mailbox_email(mailbox["username"], mailbox["domain"])
+    if _api.MAILBOX_WARMUP_SETTINGS in obj:
+        settings = obj[_api.MAILBOX_WARMUP_SETTINGS]
+        reported = _api.from_api(_api.WARMUP_SETTINGS_FIELDS, settings) if isinstance(settings, dict) else {}
+        mailbox["warmup_settings"] = {key: value for key, value in reported.items() if value is not None} or None
+    if credentials:
+        mailbox.update(_api.from_api(_api.MAILBOX_CREDENTIAL_FIELDS, obj))
+    return mailbox
+
+
+def list_mailboxes(client: CmrClient, user_id: str) -> list[dict[str, t.Any]]:
+    """Every mailbox of the user (all pages), normalised."""
+    try:
+        items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
+    except CmrApiError as exc:
+        if exc.status == 404:
+            raise CmrModuleError("user_id %s does not exist in this CMR account (%s)" % (user_id, exc.message)) from exc
+        raise
+    return [normalise_mailbox(item) for item in items if isinstance(item, dict)]
+
+
+def get_mailbox(client: CmrClient, mailbox_id: str) -> t.Optional[dict[str, t.Any]]:
+    """The mailbox with this ID, or None when CMR does not know it (any more)."""
+    try:
+        data = client.call(_api.MAILBOX, query={_api.MAILBOX_ID: mailbox_id}).data
+    except CmrApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    if not isinstance(data, dict):
+        raise CmrModuleError("Unexpected response from CMR: mailbox %s is not an object" % mailbox_id)
+    return normalise_mailbox(data)
+
+
+def admin_details(client: CmrClient, user_id: str, mailbox_id: str) -> dict[str, t.Any]:
+    """The mailbox with its credentials (the caller must keep them out of logs)."""
+    data = client.call(_api.MAILBOX_ADMIN_DETAILS, query={_api.USER_ID: user_id, _api.MAILBOX_ID: mailbox_id}).data
+    if not isinstance(data, dict):
+        raise CmrModuleError("Unexpected response from CMR: admin details of mailbox %s are not an object" % mailbox_id)
+    return normalise_mailbox(data, credentials=True)
+
+
+def pick_mailbox(mailboxes: t.Iterable[t.Mapping[str, t.Any]], email: str) -> t.Optional[dict[str, t.Any]]:
+    wanted = canonical_email(email)
+    for mailbox in mailboxes:
+        if canonical_email(str(mailbox.get("email") or "")) == wanted:
+            return dict(mailbox)
+    return None
+
+
+def on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], domain: str) -> list[dict[str, t.Any]]:
+    wanted = canonical_name(domain)
+    return [dict(mb) for mb in mailboxes if canonical_email(str(mb.get("email") or "")).endswith("@" + wanted)]
+
+
+def existing_emails(mailboxes: t.Iterable[t.Mapping[str, t.Any]]) -> set[str]:
+    return {canonical_email(str(mb.get("email") or "")) for mb in mailboxes}
+
+
+def is_active(mailbox: t.Optional[t.Mapping[str, t.Any]]) -> bool:
+    return bool(mailbox) and mailbox.get("status") == _api.MAILBOX_STATUS_ACTIVE  # type: ignore[union-attr]
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def update_details(client: CmrClient, user_id: str, mailbox_id: str, changes: t.Mapping[str, t.Any]) -> None:
+    """PATCH the changed names/picture; an empty profile_picture removes the picture."""
+    item: dict[str, t.Any] = {_api.MAILBOX_ID: mailbox_id}
+    for key, value in changes.items():
+        if key == "profile_picture" and not value:
+            item[_api.REMOVE_PROFILE_PICTURE] = True
+        elif key in _api.MAILBOX_UPDATE_FIELDS:
+            item[_api.MAILBOX_UPDATE_FIELDS[key]] = value
+    client.call(_api.MAILBOX_UPDATE, query={_api.USER_ID: user_id}, body={_api.MAILBOX_DATA: item})
+
+
+def remove(client: CmrClient, user_id: str, mailbox_id: str) -> None:
+    client.call(_api.MAILBOX_REMOVE, query={_api.USER_ID: user_id}, body={_api.MAILBOX_ID: mailbox_id})
+
+
+def set_warmup_settings(client: CmrClient, mailbox_id: str, settings: t.Mapping[str, t.Any]) -> None:
+    client.call(_api.WARMUP_SETTINGS, query={_api.MAILBOX_ID: mailbox_id}, body=_api.to_api(_api.WARMUP_SETTINGS_FIELDS, settings))
+
+
+def apply_warmup(client: CmrClient, mailbox_id: str, action: str) -> None:
+    """One warmup transition through the explicit endpoints (never the toggle)."""
+    query = {_api.MAILBOX_ID: mailbox_id}
+    if action == ENROL:
+        client.call(_api.WARMUP_ENROL, query=query)
+    elif action == RESUME:
+        client.call(_api.WARMUP_SET_STATUS, query=query, body={_api.WARMUP_STATUS: _api.WARMUP_ACTIVE})
+    elif action == PAUSE:
+        client.call(_api.WARMUP_SET_STATUS, query=query, body={_api.WARMUP_STATUS: _api.WARMUP_PAUSED})
+    elif action == STOP:
+        client.call(_api.WARMUP_REMOVE, query=query)
+    else:  # pragma: no cover - programming error
+        raise ValueError(action)
+
+
+# --- pure rules -----------------------------------------------------------------------------------
+
+def warmup_action(current: t.Optional[str], desired: t.Optional[str]) -> t.Optional[str]:
+    """The one call that moves warmup from CMR's ``current`` status to the ``desired`` choice.
+
+    None (never enrolled) and STOPPED both mean "not warming up"; enrolling from either is a
+    new (charged) enrolment. Pausing a mailbox that is not enrolled is refused rather than
+    enrolling it first: that would spend money the task did not clearly ask for.
+    """
+    if desired is None:
+        return None
+    enrolled = current in (_api.WARMUP_ACTIVE, _api.WARMUP_PENDING, _api.WARMUP_PAUSED)
+    if desired == "active":
+        if not enrolled:
+            return ENROL
+        return RESUME if current == _api.WARMUP_PAUSED else None
+    if desired == "paused":
+        if not enrolled:
+            raise CmrModuleError(
+                "warmup cannot be paused: the mailbox is not enrolled in warmup (status %s); set warmup: active first" % (current or "never enrolled")
+            )
+        return None if current == _api.WARMUP_PAUSED else PAUSE
+    if desired == "stopped":
+        return STOP if enrolled else None
+    raise ValueError(desired)  # pragma: no cover - argument_spec limits the choices
+
+
+def warmup_after(current: t.Optional[str], action: t.Optional[str]) -> t.Optional[str]:
+    """The warmup status CMR reports after ``action`` (PENDING until enrolment completes)."""
+    return {ENROL: _api.WARMUP_PENDING, RESUME: _api.WARMUP_ACTIVE, PAUSE: _api.WARMUP_PAUSED, STOP: _api.WARMUP_STOPPED}.get(action or "", current)
+
+
+def warmup_reached(status: t.Optional[str], desired: t.Optional[str]) -> bool:
+    """Whether CMR's status satisfies the desired choice (enrolment counts once PENDING)."""
+    return warmup_action(status, desired) is None
+
+
+def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None) -> t.Optional[str]:
+    """Why CMR will refuse to remove a mailbox now (REFERENCE §8.3), or None.
+
+    Removal is accepted only earlier than 24 hours before the subscription's expiry.
+    """
+    ends = parse_time(expiry)
+    if ends is None:
+        return None  # unknown expiry: let CMR decide
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    cutoff = ends - datetime.timedelta(hours=_api.MAILBOX_REMOVAL_CUTOFF_HOURS)
+    if now < cutoff:
+        return None
+    return (
+        "CMR removes a mailbox only earlier than %d hours before its subscription expires; this subscription expires at %s "
+        "(cutoff %s). Cancel the subscription instead (coldmailreseller.cmr.cmr_subscription state=cancelled) or let it lapse"
+        % (_api.MAILBOX_REMOVAL_CUTOFF_HOURS, _utc(ends), _utc(cutoff))
+    )
+
+
+def _utc(when: datetime.datetime) -> str:
+    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- warmup settings (validated with voluptuous: a nested structure, DESIGN §2) -------------------
+
+def _rate(value: t.Any) -> float:
+    if isinstance(value, bool):
+        raise vol.Invalid("expected a number between 0 and 1")
+    number = vol.Coerce(float)(value)
+    if not 0 <= number <= 1:
+        raise vol.Invalid("expected a number between 0 and 1")
+    return number
+
+
+def _count(value: t.Any) -> int:
+    if isinstance(value, bool):
+        raise vol.Invalid("expected a whole number")
+    number = vol.Coerce(int)(value)
+    if number < 0:
+        raise vol.Invalid("expected a whole number of 0 or more")
+    return number
+
+
+def _settings_schema() -> t.Any:
+    kinds = {
+        "warmup_limit": _count,
+        "minimum_warmup_limit": _count,
+        "warmup_reply_rate": _rate,
+        "warmup_open_rate": _rate,
+        "warmup_spam_protection_rate": _rate,
+        "warmup_on_weekdays": vol.Boolean(),
+        "increase_per_day": _count,
+        "warmup_disable_slow": vol.Boolean(),
+        "minimum_delay_between_warmup_emails": _count,
+        "maximum_delay_between_warmup_emails": _count,
+    }
+    return vol.Schema({vol.Optional(key): kind for key, kind in kinds.items()})
+
+
+def validate_warmup_settings(settings: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[dict[str, t.Any]]:
+    """The settings with numbers coerced; a clear one-line error names the bad key."""
+    if settings is None:
+        return None
+    try:
+        valid = _settings_schema()(dict(settings))
+    except vol.MultipleInvalid as exc:
+        first = exc.errors[0]
+        where = ".".join(str(part) for part in first.path)
+        raise CmrModuleError("warmup_settings.%s: %s (valid keys: %s)" % (where, first.msg, ", ".join(_api.WARMUP_SETTINGS_FIELDS))) from None
+    low, high = valid.get("minimum_delay_between_warmup_emails"), valid.get("maximum_delay_between_warmup_emails")
+    if low is not None and high is not None and low > high:
+        raise CmrModuleError("warmup_settings: minimum_delay_between_warmup_emails (%d) is larger than maximum_delay_between_warmup_emails (%d)" % (low, high))
+    low, high = valid.get("minimum_warmup_limit"), valid.get("warmup_limit")
+    if low is not None and high is not None and low > high:
+        raise CmrModuleError("warmup_settings: minimum_warmup_limit (%d) is larger than warmup_limit (%d)" % (low, high))
+    return valid
+
+
+def settings_changes(current: t.Optional[t.Mapping[str, t.Any]], desired: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Desired settings that differ from the reported ones (all of them when none are reported)."""
+    current = current or {}
+    return {key: value for key, value in desired.items() if current.get(key) != value}

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the collection: its content may change at any time without notice.
+
+"""Mailbox subscriptions: reads, normalisation, which one is current, renewal eligibility."""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+from dataclasses import dataclass
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
+
+# Subscriptions that still run a workspace: mailboxes are added to them by subscriptionId.
+LIVE_STATUSES = (_api.SUBSCRIPTION_ACTIVE, _api.SUBSCRIPTION_RENEWING, _api.SUBSCRIPTION_PAST_DUE)
+
+
+def normalise_subscription(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    return _api.from_api(_api.SUBSCRIPTION_FIELDS, obj)
+
+
+def list_subscriptions(
+    client: CmrClient,
+    user_id: t.Optional[str] = None,
+    status: t.Optional[str] = None,
+    domain: t.Optional[str] = None,
+    subscription_id: t.Optional[str] = None,
+) -> list[dict[str, t.Any]]:
+    """Subscriptions matching the filters, all pages, normalised.
+
+    The filters go to CMR and are applied again here: the listing is partner-wide and
+    ``userId`` is an undocumented filter (REFERENCE §14.11), so a server that ignores one must
+    not make another customer's subscription look like this user's.
+    """
+    query: dict[str, t.Any] = {}
+    if user_id:
+        query[_api.USER_ID] = user_id
+    if status:
+        query[_api.SUBSCRIPTION_QUERY_STATUS] = status
+    if domain:
+        query[_api.SUBSCRIPTION_QUERY_DOMAIN] = canonical_name(domain)
+    if subscription_id:
+        query[_api.SUBSCRIPTION_QUERY_ID] = subscription_id
+    items = client.get_all(_api.SUBSCRIPTIONS, query, _api.SUBSCRIPTIONS_KEY)
+    subscriptions = [normalise_subscription(item) for item in items if isinstance(item, dict)]
+    return [sub for sub in subscriptions if _matches(sub, user_id, status, domain, subscription_id)]
+
+
+def _matches(sub: t.Mapping[str, t.Any], user_id: t.Optional[str], status: t.Optional[str], domain: t.Optional[str], subscription_id: t.Optional[str]) -> bool:
+    if user_id and sub.get("user_id") not in (None, user_id):
+        return False
+    if status and sub.get("status") != status:
+        return False
+    if domain and canonical_name(str(sub.get("domain") or "")) != canonical_name(domain):
+        return False
+    return not (subscription_id and sub.get("subscription_id") != subscription_id)
+
+
+def current_subscription(subscriptions: t.Sequence[t.Mapping[str, t.Any]]) -> t.Optional[dict[str, t.Any]]:
+    """The subscription that matters for a domain: the live one, else the most recent ended one.
+
+    A domain can be listed with a CANCELLED subscription and, after new mailboxes were ordered,
+    a newer ACTIVE one (REFERENCE §9.4).
+    """
+    live = [sub for sub in subscriptions if sub.get("status") in LIVE_STATUSES]
+    if live:
+        return dict(live[-1])
+    ended = sorted(subscriptions, key=lambda sub: str(sub.get("period_start") or ""))
+    return dict(ended[-1]) if ended else None
+
+
+def by_domain(subscriptions: t.Iterable[t.Mapping[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
+    """The current subscription of every domain named in ``subscriptions``."""
+    grouped: dict[str, list[t.Mapping[str, t.Any]]] = {}
+    for sub in subscriptions:
+        grouped.setdefault(canonical_name(str(sub.get("domain") or "")), []).append(sub)
+    return {name: current for name, subs in grouped.items() if (current := current_subscription(subs)) is not None}
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """Whether a manual renewal acts now, and why (shown to the user either way)."""
+
+    eligible: bool
+    reason: str
+
+
+def renewal_eligibility(sub: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> Renewal:
+    """PAST_DUE, or ACTIVE inside the renewal window before periodEnd, can be renewed by hand."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    status = sub.get("status")
+    ident = sub.get("domain") or sub.get("subscription_id")
+    if status == _api.SUBSCRIPTION_PAST_DUE:
+        return Renewal(True, "the subscription of %s is PAST_DUE" % ident)
+    if status == _api.SUBSCRIPTION_RENEWING:
+        return Renewal(False, "the subscription of %s is already RENEWING" % ident)
+    if status != _api.SUBSCRIPTION_ACTIVE:
+        return Renewal(False, "the subscription of %s is %s and cannot be renewed through the API" % (ident, status))
+    ends = parse_time(sub.get("period_end"))
+    if ends is None:
+        return Renewal(False, "CMR did not report when the subscription of %s ends, so its renewal window is unknown" % ident)
+    opens = ends - datetime.timedelta(days=_api.SUBSCRIPTION_RENEWAL_WINDOW_DAYS)
+    if now >= opens:
+        return Renewal(True, "the subscription of %s ends on %s and is inside its renewal window" % (ident, ends.date().isoformat()))
+    return Renewal(
+        False,
+        "the subscription of %s runs until %s; its renewal window opens on %s (%d days before the period ends)"
+        % (ident, ends.date().isoformat(), opens.date().isoformat(), _api.SUBSCRIPTION_RENEWAL_WINDOW_DAYS),
+    )
+
+
+def renewal_cost(sub: t.Mapping[str, t.Any]) -> t.Optional[float]:
+    """Price of one more period: mailboxes × the subscription's own price per mailbox."""
+    quantity, price = sub.get("total_mailbox_quantity"), sub.get("price_per_mailbox")
+    if not isinstance(quantity, (int, float)) or not isinstance(price, (int, float)) or isinstance(quantity, bool) or isinstance(price, bool):
+        return None
+    return round(quantity * price + 1e-9, 2)

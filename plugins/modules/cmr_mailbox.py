@@ -1,0 +1,460 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cmr_mailbox
+short_description: Manage one mailbox of a Cold Mail Reseller user, its names, picture and warm-up
+version_added: 0.1.0
+description:
+  - Updates the names and profile picture of a mailbox, sets its warm-up status and settings, creates a missing
+    mailbox on a domain the user owns (a paid mailbox order, only with O(confirm=true)), or removes it.
+  - The mailbox is found by O(mailbox_id), or by its address, O(email) or O(domain) with O(username)
+    (the natural key, compared without letter case). Each change is sent only when it differs from what CMR reports,
+    so a second run changes nothing.
+  - Warm-up is set through CMR's explicit endpoints, never through its toggle. Enrolling a mailbox that was never
+    enrolled, or whose warm-up was stopped, is a new enrolment that CMR charges for the rest of the billing period.
+  - Removal is permanent. CMR removes a mailbox only earlier than 24 hours before its subscription expires, and removing
+    the last mailbox of a domain deletes the whole workspace (its subscription); the module warns about it, in check mode too.
+author:
+  - coldmailreseller.cmr contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - coldmailreseller.cmr._common
+  - coldmailreseller.cmr._common.ATTRIBUTES
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode sends no write. Creating a mailbox reports its price (RV(estimated_cost)) without ordering.
+  diff_mode:
+    support: full
+    details:
+      - The diff lists only the fields that change (names, picture, C(warmup), C(warmup_settings)).
+options:
+  user_id:
+    description:
+      - The CMR user ID of the mailbox's owner.
+    type: str
+    required: true
+  mailbox_id:
+    description:
+      - The CMR mailbox ID. Identifies an existing mailbox; a mailbox cannot be created with a chosen ID.
+    type: str
+  email:
+    description:
+      - The mailbox address, for example V(jane@acme-outreach.com).
+    type: str
+  domain:
+    description:
+      - The domain of the mailbox; use with O(username) instead of O(email).
+    type: str
+  username:
+    description:
+      - The part of the address before the C(@); use with O(domain). It identifies the mailbox and is not changed by this module.
+    type: str
+  state:
+    description:
+      - V(present) updates the mailbox, or creates it when it is missing (needs O(confirm=true)).
+      - V(absent) removes the mailbox. This is permanent.
+    type: str
+    choices: [present, absent]
+    default: present
+  first_name:
+    description:
+      - First name of the mailbox user. Required to create a mailbox.
+    type: str
+  last_name:
+    description:
+      - Last name of the mailbox user. Required to create a mailbox.
+    type: str
+  profile_picture:
+    description:
+      - URL of the profile picture. An empty string removes the picture.
+    type: str
+  warmup:
+    description:
+      - V(active) enrols the mailbox in warm-up, or resumes a paused warm-up. Enrolling (a mailbox never enrolled or
+        V(stopped)) is charged by CMR and needs an C(ACTIVE) mailbox.
+      - V(paused) pauses warm-up; it can be resumed. The mailbox must be enrolled.
+      - V(stopped) removes warm-up permanently (no refund); setting V(active) later is a new, charged enrolment.
+      - When not set, warm-up is left as it is.
+    type: str
+    choices: [active, paused, stopped]
+  warmup_settings:
+    description:
+      - Warm-up settings to apply; settings not listed are left as they are.
+      - Keys are C(warmup_limit), C(minimum_warmup_limit), C(increase_per_day), C(minimum_delay_between_warmup_emails),
+        C(maximum_delay_between_warmup_emails) (whole numbers), C(warmup_reply_rate), C(warmup_open_rate),
+        C(warmup_spam_protection_rate) (numbers from 0 to 1), C(warmup_on_weekdays) and C(warmup_disable_slow) (booleans).
+      - The documented CMR API does not report warm-up settings back. When CMR's answer lacks them the module sends them on
+        every run, reports a change and warns.
+    type: dict
+  confirm:
+    description:
+      - Must be V(true) to create a missing mailbox, which places a paid mailbox order. Without it the module fails and
+        quotes the price.
+    type: bool
+    default: false
+  max_cost:
+    description:
+      - The most the creation of the mailbox may cost, in USD; a higher estimate is refused before anything is sent.
+    type: float
+  mailbox_price:
+    description:
+      - Monthly price of one mailbox in USD, used for the estimate of a creation. The default is CMR's documented standard rate.
+    type: float
+    default: 3.0
+  wait:
+    description:
+      - Wait until a created mailbox is C(ACTIVE), an update is visible, or a removed mailbox is gone.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When the time runs out the task fails and says the operation is still running
+        and must not be resubmitted.
+    type: int
+    default: 300
+notes:
+  - A new mailbox joins the domain's running subscription; when the domain's subscription has ended a new one is started.
+  - Use M(coldmailreseller.cmr.cmr_order) to create many mailboxes at once, and M(coldmailreseller.cmr.cmr_mailbox_info)
+    to read credentials.
+seealso:
+  - module: coldmailreseller.cmr.cmr_mailbox_info
+  - module: coldmailreseller.cmr.cmr_order
+  - module: coldmailreseller.cmr.cmr_subscription
+"""
+
+EXAMPLES = r"""
+- name: Rename a mailbox and start its warm-up
+  coldmailreseller.cmr.cmr_mailbox:
+    user_id: "{{ customer.user.user_id }}"
+    email: jane@acme-outreach.com
+    first_name: Janet
+    warmup: active
+    warmup_settings:
+      warmup_limit: 40
+      increase_per_day: 2
+      warmup_reply_rate: 0.3
+
+- name: Pause warm-up
+  coldmailreseller.cmr.cmr_mailbox:
+    user_id: "{{ customer.user.user_id }}"
+    domain: acme-outreach.com
+    username: jane
+    warmup: paused
+
+- name: Buy one more mailbox on a domain the customer owns (at most 5 USD)
+  coldmailreseller.cmr.cmr_mailbox:
+    user_id: "{{ customer.user.user_id }}"
+    email: sales@acme-outreach.com
+    first_name: Sales
+    last_name: Team
+    confirm: true
+    max_cost: 5
+
+- name: Remove a mailbox
+  coldmailreseller.cmr.cmr_mailbox:
+    user_id: "{{ customer.user.user_id }}"
+    email: john@acme-outreach.com
+    state: absent
+"""
+
+RETURN = r"""
+mailbox:
+  description:
+    - The mailbox after the task (in check mode, as it would be), without credentials. Empty after a removal.
+  returned: always
+  type: dict
+  contains:
+    mailbox_id:
+      description: CMR mailbox ID. Absent from the prediction of a creation.
+      type: str
+      sample: GP6M2J2DHXM3F2J40S8AP316R2QR
+    email:
+      description: Address.
+      type: str
+      sample: jane@acme-outreach.com
+    username:
+      description: Part of the address before the C(@).
+      type: str
+    first_name:
+      description: First name.
+      type: str
+    last_name:
+      description: Last name.
+      type: str
+    profile_picture:
+      description: Profile picture URL.
+      type: str
+    status:
+      description: C(IN_PROGRESS), C(CREATING_PASSWORD), C(ACTIVE) or C(EXPIRED).
+      type: str
+    warmup:
+      description: Warm-up status as CMR reports it (C(PENDING), C(ACTIVE), C(PAUSED), C(STOPPED)), null when never enrolled.
+      type: str
+    warmup_settings:
+      description: Warm-up settings, when CMR reports them.
+      type: dict
+    domain:
+      description: Domain name.
+      type: str
+    subscription_id:
+      description: The subscription the mailbox belongs to.
+      type: str
+    service_provider:
+      description: C(GOOGLE) or C(MICROSOFT).
+      type: str
+    expiry_date:
+      description: End of the subscription's current period.
+      type: str
+estimated_cost:
+  description: The price of creating the mailbox (first month) in USD; 0 when nothing is bought.
+  returned: always
+  type: float
+  sample: 3.0
+deletes_workspace:
+  description: True when the mailbox removed is the last of its domain, so CMR deletes the workspace (subscription) with it.
+  returned: when O(state=absent) and the mailbox exists
+  type: bool
+"""
+
+import typing as t
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
+    ENROL,
+    WARMUP_CHOICES,
+    apply_warmup,
+    canonical_email,
+    get_mailbox,
+    list_mailboxes,
+    mailbox_email,
+    on_domain,
+    pick_mailbox,
+    removal_refusal,
+    remove,
+    set_warmup_settings,
+    settings_changes,
+    update_details,
+    validate_warmup_settings,
+    warmup_action,
+    warmup_after,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
+    Costing,
+    OrderPlan,
+    OrderSettings,
+    cost,
+    mailbox_order_for,
+    place_plan,
+    wait_provisioned,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import by_domain, list_subscriptions
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
+
+DETAILS = ("first_name", "last_name", "profile_picture")
+
+
+class Mailbox(Resource):
+    name = "mailbox"
+
+    def __init__(self, module: t.Any) -> None:
+        super().__init__(module)
+        self.user_id: str = self.params["user_id"]
+        self.settings = validate_warmup_settings(self.params["warmup_settings"])
+        self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
+        self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
+        self.creation: t.Optional[dict[str, t.Any]] = None  # domain and order plan of a mailbox to create
+        self.warmup_step: t.Optional[str] = None  # the warm-up call compare() chose
+
+    # --- reading -------------------------------------------------------------------------------
+    def address(self) -> t.Optional[str]:
+        if self.params["email"]:
+            return canonical_email(self.params["email"])
+        if self.params["domain"]:
+            return mailbox_email(self.params["username"], self.params["domain"])
+        return None
+
+    def user_mailboxes(self) -> list[dict[str, t.Any]]:
+        if self.mailboxes is None:
+            self.mailboxes = list_mailboxes(self.client, self.user_id)
+            if not self.mailboxes:
+                require_user(self.client, self.user_id)  # an empty list may mean a wrong user_id
+        return self.mailboxes
+
+    def find(self) -> t.Optional[dict[str, t.Any]]:
+        mailbox_id = self.params["mailbox_id"]
+        if not mailbox_id:
+            return pick_mailbox(self.user_mailboxes(), self.address() or "")
+        mailbox = get_mailbox(self.client, mailbox_id)
+        if mailbox is not None and mailbox.get("user_id") not in (None, self.user_id):
+            raise CmrModuleError("mailbox %s belongs to another user than %s" % (mailbox_id, self.user_id))
+        if mailbox is None and self.wanted_state == "present":
+            raise CmrModuleError("mailbox %s does not exist; to create a mailbox, name it by email (or domain and username)" % mailbox_id)
+        return mailbox
+
+    def desired(self) -> dict[str, t.Any]:
+        return {key: self.params[key] for key in DETAILS}
+
+    def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
+        changes = changed_fields(current, desired)
+        if "profile_picture" in changes and not changes["profile_picture"] and not current.get("profile_picture"):
+            del changes["profile_picture"]  # "" asks for no picture, and there is none
+        self.warmup_step = warmup_action(current.get("warmup"), self.params["warmup"])
+        if self.warmup_step:
+            changes["warmup"] = warmup_after(current.get("warmup"), self.warmup_step)
+        if self.settings:
+            if "warmup_settings" not in current:
+                self.module.warn("CMR does not report the warm-up settings of a mailbox, so they are sent and reported as changed on every run")
+            delta = settings_changes(current.get("warmup_settings"), self.settings)
+            if delta:
+                changes["warmup_settings"] = {**(current.get("warmup_settings") or {}), **delta}
+        return changes
+
+    # --- plan ----------------------------------------------------------------------------------
+    def plan(self) -> Plan:
+        if self.params["warmup"] == "stopped" and self.settings:
+            raise CmrModuleError("warmup_settings cannot be applied with warmup: stopped")
+        plan = super().plan()
+        if plan.action == DELETE:
+            return self.plan_removal(plan)
+        if plan.action == CREATE:
+            return self.plan_creation()
+        current = plan.before or {}
+        if self.warmup_step == ENROL and current.get("status") != _api.MAILBOX_STATUS_ACTIVE:
+            raise CmrModuleError("warm-up can only be enrolled once the mailbox is ACTIVE; %s is %s" % (current.get("email"), current.get("status")))
+        return plan
+
+    def plan_removal(self, plan: Plan) -> Plan:
+        current = plan.before or {}
+        refusal = removal_refusal(current.get("expiry_date"))
+        if refusal:
+            raise CmrModuleError("cannot remove %s: %s" % (current.get("email"), refusal))
+        siblings = on_domain(self.user_mailboxes(), current.get("domain") or str(current.get("email")).split("@", 1)[-1])
+        last = [mb.get("mailbox_id") for mb in siblings] == [current.get("mailbox_id")]
+        if last:
+            self.module.warn("%s is the last mailbox of its domain: removing it deletes the whole workspace (its subscription)" % current.get("email"))
+        plan.extra.update(estimated_cost=0.0, deletes_workspace=last)
+        return plan
+
+    def plan_creation(self) -> Plan:
+        email = self.address() or ""
+        username, domain_name = email.split("@", 1)
+        missing = [key for key in ("first_name", "last_name") if not self.params[key]]
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            raise CmrModuleError("mailbox %s does not exist; %s %s needed to create it" % (email, " and ".join(missing), verb))
+        domain = pick_domain(list_domains(self.client, self.user_id), domain_name)
+        if domain is None:
+            raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
+                                 % (email, self.user_id, domain_name))
+        subscription = by_domain(list_subscriptions(self.client, user_id=self.user_id, domain=domain_name)).get(canonical_name(domain_name))
+        spec = {"username": username, "first_name": self.params["first_name"], "last_name": self.params["last_name"],
+                "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] in ("active", "paused")}
+        order_plan = OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=self.params["mailbox_price"])
+        self.costing = cost(self.client, order_plan, self.params["max_cost"])
+        if not self.params["confirm"]:
+            raise CmrModuleError(
+                "mailbox %s does not exist; creating it places a mailbox order of %.2f USD (first month at mailbox_price). "
+                "Set confirm: true to buy it" % (email, order_plan.total_cost),
+                estimated_cost=order_plan.total_cost,
+            )
+        self.creation = {"domain": domain, "plan": order_plan}
+        wanted_warmup = {"active": _api.WARMUP_ACTIVE, "paused": _api.WARMUP_PAUSED}.get(self.params["warmup"] or "")
+        after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
+        after = {key: value for key, value in after.items() if value}
+        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost})
+
+    # --- apply ---------------------------------------------------------------------------------
+    def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
+        creation = self.creation
+        if creation is None:  # create() only ever follows plan_creation()
+            raise AssertionError("no mailbox creation was planned")
+        self.costing.require_funds()
+        provider = creation["domain"].get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER
+        placed = place_plan(self.client, self.user_id, creation["plan"], OrderSettings(service_provider=provider), confirm=True)
+        if placed[0].answer_lost:
+            self.module.warn("CMR's answer to the mailbox order was lost; CMR lists the mailbox, so it was ordered once and not sent again")
+        if not self.params["wait"]:
+            if self.params["warmup"] == "paused" or self.settings:
+                self.module.warn("the warm-up status and settings are applied by a later run, once the mailbox is ACTIVE")
+            return desired
+        mailbox = wait_provisioned(self.client, self.user_id, placed, self.params["wait_timeout"])[1][0]
+        follow_up = {key: value for key, value in self.compare(mailbox, {}).items() if key in ("warmup", "warmup_settings")}
+        return self.update(mailbox, follow_up) if follow_up else mailbox
+
+    def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
+        mailbox_id = current["mailbox_id"]
+        details = {key: changes[key] for key in DETAILS if key in changes}
+        if details:
+            update_details(self.client, self.user_id, mailbox_id, details)
+        if "warmup" in changes:
+            apply_warmup(self.client, mailbox_id, warmup_action(current.get("warmup"), self.params["warmup"]) or "")  # current may be fresher than the plan's
+        if "warmup_settings" in changes and self.settings:
+            set_warmup_settings(self.client, mailbox_id, settings_changes(current.get("warmup_settings"), self.settings))
+        wanted = {**current, **changes}
+        if details and self.params["wait"]:
+            return self.wait_until(lambda mb: mb is not None and all(mb.get(k) == (v or None) for k, v in details.items()),
+                                   "the new details of %s" % current.get("email"), mailbox_id)
+        return wanted
+
+    def delete(self, current: dict[str, t.Any]) -> None:
+        try:
+            remove(self.client, self.user_id, current["mailbox_id"])
+        except CmrApiError as exc:
+            if exc.status == 404:
+                return  # already gone
+            raise
+        if self.params["wait"]:
+            self.wait_until(lambda mb: mb is None, "the removal of %s" % current.get("email"), current["mailbox_id"])
+
+    def wait_until(self, done: t.Callable[[t.Optional[dict[str, t.Any]]], bool], what: str, mailbox_id: str) -> dict[str, t.Any]:
+        return wait_for(lambda: get_mailbox(self.client, mailbox_id), done, self.params["wait_timeout"], what, initial=0.5) or {}
+
+    def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        result = super().result(plan, obj)
+        result.setdefault("estimated_cost", 0.0)
+        return result
+
+
+ARGUMENT_SPEC = dict(
+    user_id=dict(type="str", required=True),
+    mailbox_id=dict(type="str"),
+    email=dict(type="str"),
+    domain=dict(type="str"),
+    username=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    first_name=dict(type="str"),
+    last_name=dict(type="str"),
+    profile_picture=dict(type="str"),
+    warmup=dict(type="str", choices=list(WARMUP_CHOICES)),
+    warmup_settings=dict(type="dict"),
+    confirm=dict(type="bool", default=False),
+    max_cost=dict(type="float"),
+    mailbox_price=dict(type="float", default=_api.STANDARD_MAILBOX_PRICE),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=300),
+)
+
+
+def main() -> None:
+    Mailbox.main(
+        ARGUMENT_SPEC,
+        required_one_of=[("mailbox_id", "email", "domain")],
+        mutually_exclusive=[("mailbox_id", "email", "domain")],
+        required_together=[("domain", "username")],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cmr_subscription
+short_description: Manage the mailbox subscription of a Cold Mail Reseller domain, renew or cancel it
+version_added: 0.1.0
+description:
+  - Sets the auto-renewal of a domain's mailbox subscription, renews it by hand, or cancels it.
+  - The subscription is found by O(subscription_id) or by O(domain) (the natural key; O(user_id) narrows the search).
+    A domain whose subscription was cancelled and later restarted has several; the running one is used, else the latest.
+  - O(auto_renew) is read first and sent only when it differs, so a second run changes nothing.
+  - O(renew=true) renews only a C(PAST_DUE) subscription or one inside its renewal window; otherwise the task reports
+    no change and says why (RV(msg)).
+  - O(state=cancelled) is permanent. CMR deletes the workspace and all of the domain's mailboxes; the subscription stays
+    listed as C(CANCELLED). Check mode and the diff list the mailboxes that would be deleted.
+author:
+  - coldmailreseller.cmr contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - coldmailreseller.cmr._common
+  - coldmailreseller.cmr._common.ATTRIBUTES
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode sends no write. A renewal reports its estimated price; a cancellation lists the mailboxes it would delete.
+  diff_mode:
+    support: full
+    details:
+      - The diff lists only the fields that change; a cancellation also shows the mailboxes that disappear.
+options:
+  subscription_id:
+    description:
+      - The CMR subscription ID.
+    type: str
+  domain:
+    description:
+      - The domain whose subscription is meant.
+    type: str
+  user_id:
+    description:
+      - The CMR user ID of the owner. Optional; when set, a subscription of another user is not found.
+    type: str
+  state:
+    description:
+      - V(present) keeps the subscription and applies O(auto_renew) and O(renew).
+      - V(cancelled) cancels it. This is permanent and deletes the workspace and its mailboxes at once, without refund;
+        to merely stop the next renewal set O(auto_renew=false) instead. An already cancelled subscription reports no change.
+    type: str
+    choices: [present, cancelled]
+    default: present
+  auto_renew:
+    description:
+      - Whether the subscription renews automatically at the end of its period. Turning it off lets the current period
+        run to its end.
+    type: bool
+  renew:
+    description:
+      - Renew the subscription now, paid from the partner wallet, when it is C(PAST_DUE) or inside its renewal window
+        (the last days before its period ends). Otherwise nothing is done and RV(msg) says why.
+      - The answer to a renewal is never re-sent when it is lost; the module reads the subscription again instead.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until a renewal has started the next period, or until a cancelled subscription's mailboxes are gone.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When the time runs out the task fails and says the operation is still running
+        and must not be resubmitted.
+    type: int
+    default: 300
+notes:
+  - CMR does not document how long before the end of a period a manual renewal is accepted; the collection assumes 7 days.
+  - CMR does not document the body of its auto-renewal call; the collection sends the subscription ID and the explicit value.
+seealso:
+  - module: coldmailreseller.cmr.cmr_subscription_info
+  - module: coldmailreseller.cmr.cmr_mailbox
+  - module: coldmailreseller.cmr.cmr_domain
+"""
+
+EXAMPLES = r"""
+- name: Stop the next renewal of a domain's mailboxes
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    auto_renew: false
+
+- name: Renew a subscription that is past due (or about to end)
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    renew: true
+  register: renewal
+
+- name: Preview what a cancellation deletes
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    state: cancelled
+  check_mode: true
+  register: preview
+
+- name: Cancel the subscription (deletes the workspace and its mailboxes)
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    state: cancelled
+"""
+
+RETURN = r"""
+subscription:
+  description: The subscription after the task (in check mode, as it would be). Empty when O(state=cancelled) finds no subscription.
+  returned: always
+  type: dict
+  contains:
+    subscription_id:
+      description: Subscription ID.
+      type: str
+      sample: 1BNTZJG2Q041JWGS3NY9E1BZ9APA
+    status:
+      description: C(ACTIVE), C(RENEWING), C(PAST_DUE), C(CANCELLED) or C(EXPIRED).
+      type: str
+      sample: ACTIVE
+    domain:
+      description: Domain name.
+      type: str
+    user_id:
+      description: Owner's user ID.
+      type: str
+    auto_renew:
+      description: Whether the subscription renews automatically.
+      type: bool
+    total_mailbox_quantity:
+      description: Number of mailboxes billed.
+      type: int
+    price_per_mailbox:
+      description: Monthly price of one mailbox in USD.
+      type: float
+    billing_cycle:
+      description: C(MONTHLY).
+      type: str
+    period_start:
+      description: Start of the current period (ISO 8601).
+      type: str
+    period_end:
+      description: End of the current period (ISO 8601).
+      type: str
+    service_provider:
+      description: C(GOOGLE) or C(MICROSOFT).
+      type: str
+renewal:
+  description: Whether a renewal applies now, why, and its estimated price (mailboxes times price per mailbox).
+  returned: when O(renew=true)
+  type: dict
+  contains:
+    renewable:
+      description: Whether the subscription can be renewed now.
+      type: bool
+    reason:
+      description: Why (not).
+      type: str
+    estimated_cost:
+      description: Estimated price of the renewal in USD.
+      type: float
+    wallet_balance:
+      description: The partner wallet balance in USD, when the subscription can be renewed now.
+      type: float
+    sufficient_funds:
+      description: Whether the wallet covers the estimate, when the subscription can be renewed now. A renewal is refused before any charge when it does not.
+      type: bool
+deleted_mailboxes:
+  description: Addresses of the mailboxes the cancellation deletes.
+  returned: when O(state=cancelled) and the subscription was not cancelled yet
+  type: list
+  elements: str
+msg:
+  description: Why a renewal was not made.
+  returned: when O(renew=true) and the subscription cannot be renewed now
+  type: str
+"""
+
+import typing as t
+
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
+    current_subscription,
+    list_subscriptions,
+    renewal_cost,
+    renewal_eligibility,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
+
+RENEWED = "renewed"  # pseudo-field of the plan: the period moves on
+
+
+class Subscription(Resource):
+    name = "subscription"
+    found: t.Optional[dict[str, t.Any]] = None  # what find() saw, also when there is nothing to do
+
+    @property
+    def wanted_state(self) -> str:
+        # "cancelled" is the engine's "absent": the subscription stays listed, its workspace goes.
+        return "absent" if self.params["state"] == "cancelled" else "present"
+
+    def find(self) -> t.Optional[dict[str, t.Any]]:
+        p = self.params
+        found = list_subscriptions(self.client, user_id=p["user_id"], domain=p["domain"], subscription_id=p["subscription_id"])
+        subscription = self.found = current_subscription(found)
+        if subscription is None and self.wanted_state == "present":
+            raise CmrModuleError("no subscription found for %s" % (p["subscription_id"] or p["domain"]))
+        if subscription is not None and subscription["status"] == _api.SUBSCRIPTION_CANCELLED and self.wanted_state == "absent":
+            return None  # already cancelled: nothing left to do
+        return subscription
+
+    def desired(self) -> dict[str, t.Any]:
+        return {"auto_renew": self.params["auto_renew"]}
+
+    def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
+        return changed_fields(current, desired)
+
+    # --- plan ----------------------------------------------------------------------------------
+    def plan(self) -> Plan:
+        plan = super().plan()
+        if plan.action == DELETE:
+            return self.plan_cancellation(plan)
+        if plan.action == NONE and plan.before is None:
+            return plan  # nothing to cancel
+        if self.params["renew"]:
+            return self.plan_renewal(plan)
+        return plan
+
+    def plan_cancellation(self, plan: Plan) -> Plan:
+        current = plan.before or {}
+        doomed = sorted(mb["email"] for mb in self.domain_mailboxes(current))
+        plan.extra["deleted_mailboxes"] = doomed
+        if doomed:
+            self.module.warn("cancelling the subscription of %s deletes its workspace and %d mailbox(es): %s"
+                             % (current.get("domain"), len(doomed), ", ".join(doomed)))
+        return Plan(UPDATE, before=dict(current, mailboxes=doomed), after=dict(current, status=_api.SUBSCRIPTION_CANCELLED, mailboxes=[]),
+                    changes={"status": _api.SUBSCRIPTION_CANCELLED, "mailboxes": []}, extra=plan.extra)
+
+    def plan_renewal(self, plan: Plan) -> Plan:
+        current = plan.before or {}
+        eligibility = renewal_eligibility(current)
+        renewal = {"renewable": eligibility.eligible, "reason": eligibility.reason, "estimated_cost": renewal_cost(current)}
+        plan.extra["renewal"] = renewal
+        if not eligibility.eligible:
+            plan.extra["msg"] = eligibility.reason
+            return plan
+        renewal["wallet_balance"] = read_wallet(self.client)["balance"]
+        renewal["sufficient_funds"] = renewal["estimated_cost"] is None or renewal["wallet_balance"] >= renewal["estimated_cost"]
+        if self.module.check_mode and not renewal["sufficient_funds"]:
+            self.module.warn("the wallet (%.2f USD) cannot pay this renewal (about %.2f USD); a real run will refuse it"
+                             % (renewal["wallet_balance"], renewal["estimated_cost"]))
+        changes = dict(plan.changes, **{RENEWED: True})
+        return Plan(UPDATE, before=dict(current, **{RENEWED: False}), after={**current, **changes}, changes=changes, extra=plan.extra)
+
+    def domain_mailboxes(self, subscription: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
+        mailboxes = on_domain(list_mailboxes(self.client, subscription["user_id"]), subscription["domain"])
+        return [mb for mb in mailboxes if mb.get("subscription_id") in (None, subscription["subscription_id"])]
+
+    # --- apply ---------------------------------------------------------------------------------
+    def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
+        current = {key: value for key, value in (plan.before or {}).items() if key not in (RENEWED, "mailboxes")}
+        if plan.changes.get("status") == _api.SUBSCRIPTION_CANCELLED:
+            return self.cancel(current)
+        if "auto_renew" in plan.changes:
+            self.client.call(_api.SUBSCRIPTION_AUTO_RENEW, body={_api.SUBSCRIPTION_ID: current["subscription_id"], _api.AUTO_RENEW: plan.changes["auto_renew"]})
+            current["auto_renew"] = plan.changes["auto_renew"]
+        if plan.changes.get(RENEWED):
+            return self.renew(current, plan.extra["renewal"])
+        return current
+
+    def cancel(self, current: dict[str, t.Any]) -> dict[str, t.Any]:
+        try:
+            self.client.call(_api.SUBSCRIPTION_CANCEL, body={_api.SUBSCRIPTION_ID: current["subscription_id"]})
+        except CmrApiError as exc:
+            if exc.status != 409 or self.refetch(current)["status"] != _api.SUBSCRIPTION_CANCELLED:
+                raise  # 409 on an already cancelled subscription (a parallel run) is the end state
+        if self.params["wait"]:
+            wait_for(lambda: self.domain_mailboxes(current), lambda mailboxes: not mailboxes, self.params["wait_timeout"],
+                     "the workspace of %s to be deleted" % current["domain"], initial=0.5)
+        return self.refetch(current)
+
+    def renew(self, current: dict[str, t.Any], renewal: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        """Send the renewal once; a lost answer is settled by reading the subscription (DESIGN §2)."""
+        if not renewal["sufficient_funds"]:
+            raise CmrModuleError("nothing was renewed: the renewal costs about %.2f USD but the partner wallet holds %.2f USD"
+                                 % (renewal["estimated_cost"], renewal["wallet_balance"]), renewal=renewal)
+        try:
+            self.client.call(_api.SUBSCRIPTION_RENEW, body={_api.SUBSCRIPTION_IDS: [current["subscription_id"]]})
+        except CmrApiError as exc:
+            if not exc.maybe_applied:
+                raise
+            if not moved_on(self.refetch(current), current):
+                raise CmrModuleError(
+                    "state unknown: the renewal of %s reached CMR but no answer came back (%s), and CMR does not show it yet. "
+                    "The request was NOT sent again: check the subscription and the wallet before retrying" % (current["domain"], exc.message),
+                    changed=True, maybe_applied=True,
+                ) from exc
+            self.module.warn("CMR's answer to the renewal was lost; the subscription shows it, so it was sent once and not again")
+        if not self.params["wait"]:
+            return dict(current, status=_api.SUBSCRIPTION_RENEWING)
+        return wait_for(lambda: self.refetch(current), lambda sub: renewed(sub, current), self.params["wait_timeout"],
+                        "the renewal of %s" % current["domain"], initial=0.5)
+
+    def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        result = super().result(plan, obj if obj is not None else self.found)
+        result[self.name] = {key: value for key, value in result[self.name].items() if key not in (RENEWED, "mailboxes")}
+        return result
+
+    def refetch(self, current: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        found = list_subscriptions(self.client, subscription_id=current["subscription_id"])
+        if not found:
+            raise CmrModuleError("subscription %s is no longer listed by CMR" % current["subscription_id"])
+        return found[0]
+
+
+def moved_on(now: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any]) -> bool:
+    """Whether a renewal shows: RENEWING, or a later period than before."""
+    return now.get("status") == _api.SUBSCRIPTION_RENEWING or now.get("period_end") != before.get("period_end")
+
+
+def renewed(now: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any]) -> bool:
+    """The renewal finished: the subscription left RENEWING and runs a new period."""
+    return now.get("status") != _api.SUBSCRIPTION_RENEWING and now.get("period_end") != before.get("period_end")
+
+
+ARGUMENT_SPEC = dict(
+    subscription_id=dict(type="str"),
+    domain=dict(type="str"),
+    user_id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "cancelled"]),
+    auto_renew=dict(type="bool"),
+    renew=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=300),
+)
+
+
+def main() -> None:
+    Subscription.main(ARGUMENT_SPEC, required_one_of=[("subscription_id", "domain")])
+
+
+if __name__ == "__main__":
+    main()
