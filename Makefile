@@ -13,7 +13,7 @@ VENV_STAMP := $(VENV)/.requirements-installed
 UTILS := tests/utils
 
 .PHONY: help venv test simulator-tests sanity units integration playbooks lint build galaxy-import \
-        ee docs docs-lint changelog demo clean
+        ee docs docs-lint changelog demo benchmark clean
 
 help:
 	@echo "make demo             run playbooks/demo.yml twice against the simulator (no account needed)"
@@ -29,6 +29,7 @@ help:
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
 	@echo "make ee               ansible-builder introspect + create (execution environment, no image build)"
 	@echo "make docs             antsibull-docs lint + HTML site in build/docs/html"
+	@echo "make benchmark        requests and wall time: the collection's modules vs the same work as plain uri tasks"
 	@echo "make changelog        lint changelogs/fragments (and regenerate CHANGELOG.rst once released)"
 	@echo "make clean            remove build/, .cache/ and tests/output/"
 
@@ -93,6 +94,10 @@ changelog: venv
 
 demo: venv
 	$(UTILS)/demo.sh
+
+# Results in build/benchmark/results.md; docs/developer/BENCHMARK.md summarises them.
+benchmark: venv
+	tests/benchmark/run.sh
 
 clean:
 	rm -rf build .cache tests/output

@@ -19,6 +19,7 @@ ALL_STAGES=(
     galaxy-import
     docs
     demo
+    benchmark
 )
 stages=("$@")
 [[ ${#stages[@]} -gt 0 ]] || stages=("${ALL_STAGES[@]}")
