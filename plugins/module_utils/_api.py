@@ -30,7 +30,8 @@ class Endpoint:
     ``retry_safe`` says whether sending the request twice cannot duplicate work (reads and
     writes of explicit values). ``spends_money`` marks requests that charge the wallet: they
     go on a fresh connection and are never re-sent once they may have reached the server.
-    ``inferred`` marks paths the public docs do not show (REFERENCE.md §1).
+    ``inferred`` marks paths the public docs do not show (REFERENCE.md §1). ``read_only`` marks
+    POSTs that only read (availability, prices): safe to repeat, and not a change of the account.
     """
 
     method: str
@@ -38,6 +39,7 @@ class Endpoint:
     retry_safe: t.Optional[bool] = None
     spends_money: bool = False
     inferred: bool = False
+    read_only: bool = False
 
     @property
     def safe_to_repeat(self) -> bool:
@@ -45,7 +47,12 @@ class Endpoint:
             return False
         if self.retry_safe is not None:
             return self.retry_safe
-        return self.method in ("GET", "PUT", "PATCH", "DELETE")
+        return self.reads or self.method in ("PUT", "PATCH", "DELETE")
+
+    @property
+    def reads(self) -> bool:
+        """Whether a call only reads: sending it changes nothing in the account."""
+        return self.method == "GET" or self.read_only
 
 
 # Misc
@@ -110,6 +117,9 @@ WALLET = Endpoint("GET", "/wallet", inferred=True)
 WALLET_FIELDS = {"balance": "balance", "currency": "currency"}
 
 # --- envelope and pagination (REFERENCE §3.1, §3.4), used by _client.py ---------------------
+ENVELOPE_STATUS = "status"  # every answer is {status, message, data}
+ENVELOPE_MESSAGE = "message"
+ENVELOPE_DATA = "data"
 ACTION_ID = "actionId"  # top level and/or inside data
 PAGE_PARAM = "page"  # pages start at 1
 LIMIT_PARAM = "limit"  # max 100 (PAGE_LIMIT)
@@ -121,12 +131,12 @@ TOTAL_PAGES = "totalPages"
 # Domain names travel as names (not IDs) in every body below; userId goes in the body except
 # where the query is noted.
 DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user")  # query: userId (+ page/limit, inferred); data: [Domain]
-DOMAIN_RENEWAL_PRICE = Endpoint("POST", "/domains/renewal-price", retry_safe=True)  # body: userId, domains
+DOMAIN_RENEWAL_PRICE = Endpoint("POST", "/domains/renewal-price", read_only=True)  # body: userId, domains
 DOMAIN_RENEW = Endpoint("POST", "/domains/renew", spends_money=True)  # body inferred: userId, domains; async
 DOMAIN_AUTO_RENEW = Endpoint("PATCH", "/domains/toggle-auto-renew")  # body: userId, domains, autoRenew (explicit)
-DOMAIN_SUGGEST = Endpoint("POST", "/domains/suggest", retry_safe=True, inferred=True)  # body: domain (keyword)
-DOMAIN_AVAILABLE = Endpoint("POST", "/domains/available", retry_safe=True, inferred=True)  # body: domain (exact name)
-DOMAIN_HAS_WORKSPACE = Endpoint("POST", "/domains/has-workspace", retry_safe=True)  # body: domains: [{domainName, serviceProvider}]
+DOMAIN_SUGGEST = Endpoint("POST", "/domains/suggest", read_only=True, inferred=True)  # body: domain (keyword)
+DOMAIN_AVAILABLE = Endpoint("POST", "/domains/available", read_only=True, inferred=True)  # body: domain (exact name)
+DOMAIN_HAS_WORKSPACE = Endpoint("POST", "/domains/has-workspace", read_only=True)  # body: domains: [{domainName, serviceProvider}]
 DOMAIN_FORWARDING = Endpoint("POST", "/domains/forwarding", inferred=True)  # body: userId, domain, forwardTo, maskForwarding; async
 DOMAIN_EMAIL_FORWARDING = Endpoint("POST", "/domains/email-forwarding", inferred=True)  # body: userId, domain, forwardTo; async
 DOMAIN_ADD_CLIENT_ID = Endpoint("POST", "/domains/add-client-id")  # body: userId, domains, clientId, appName; async
@@ -251,6 +261,7 @@ ORDER_GOOGLE = "google"
 ORDER_MICROSOFT_OAUTH_ROUTE = "microsoftOauthRoute"
 GOOGLE_OAUTH_FIELDS = {"oauth_route": "googleOauthRoute", "client_id": "clientId", "app_name": "appName"}
 ORDER_DOMAIN_FIELDS = {"name": "domain", "years": "years", "forward_to": "forwardTo"}
+ORDER_YEARS_RANGE = (1, 10)  # registration years CMR accepts per domain (inferred: REFERENCE §7.2 only says integer)
 ORDER_MAILBOX_FIELDS = {
     "username": "username",
     "first_name": "firstName",

@@ -147,6 +147,7 @@ class CmrClient:
         error_callback: ErrorCallback | None = None,
     ) -> None:
         _check_options(api_url, api_key, sandbox)
+        _check_limits(timeout=timeout, api_retries=retries, api_retry_timeout=retry_timeout)
         self._base = api_url.rstrip("/")
         self._base_path = urlsplit(self._base).path
         self._key = api_key
@@ -158,6 +159,7 @@ class CmrClient:
         self._callback = (error_callback or self._post_error_report) if report_errors else None
         self._reporting = False
         self._last_request: float | None = None
+        self.writes_applied = 0  # writes CMR accepted in this run: a later failure still leaves the account changed
         self._sleep = time.sleep  # replaced in unit tests
         self._session = requests.Session()
         self._session.verify = validate_certs
@@ -175,6 +177,8 @@ class CmrClient:
         while True:
             outcome = self._attempt(endpoint, query, body)
             if isinstance(outcome, CmrResponse):
+                if not endpoint.reads:
+                    self.writes_applied += 1
                 return outcome
             delay = backoff.next_delay(outcome.retry_after) if outcome.retryable else None
             if delay is None:
@@ -291,7 +295,7 @@ class CmrClient:
             return items
         where = "data" if items_key is None else f"data.{items_key}"
         failure = _Failure(self._error(endpoint, response.status, f"{UNEXPECTED}: {where} is not a list"), False,
-                           report={"status": response.status, "message": response.message, "data": data})
+                           report={_api.ENVELOPE_STATUS: response.status, _api.ENVELOPE_MESSAGE: response.message, _api.ENVELOPE_DATA: data})
         raise self._final_error(endpoint, query, None, failure)
 
     def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
@@ -351,6 +355,16 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
             "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
             f"the sandbox key does not work against the production URL {_api.DEFAULT_API_URL}"
         )
+
+
+def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) -> None:
+    """Reject numbers requests would turn into a traceback, or that make no sense (named as the options)."""
+    if timeout <= 0:
+        raise CmrConfigError(f"timeout must be a number of seconds greater than 0, got {timeout:g}")
+    if api_retries < 0:
+        raise CmrConfigError(f"api_retries must be 0 or more, got {api_retries}")
+    if api_retry_timeout < 0:
+        raise CmrConfigError(f"api_retry_timeout must be 0 or more seconds, got {api_retry_timeout:g}")
 
 
 def _query_params(query: t.Mapping[str, t.Any] | None) -> dict | None:
@@ -415,7 +429,7 @@ def _parse_envelope(content: bytes) -> tuple[str, t.Any, str | None, int] | str:
         return f"body is not JSON: {_snippet(content)!r}"
     if not isinstance(body, dict):
         return f"body is not a JSON object: {_snippet(content)!r}"
-    status, message, data = body.get("status"), body.get("message", ""), body.get("data")
+    status, message, data = body.get(_api.ENVELOPE_STATUS), body.get(_api.ENVELOPE_MESSAGE, ""), body.get(_api.ENVELOPE_DATA)
     if isinstance(status, bool) or not isinstance(status, int):
         return f"envelope has no integer 'status': {_snippet(content)!r}"
     if not isinstance(message, str):
@@ -424,7 +438,7 @@ def _parse_envelope(content: bytes) -> tuple[str, t.Any, str | None, int] | str:
     if action_id is None and isinstance(data, dict):
         action_id = data.get(_api.ACTION_ID)
     if action_id is not None and not isinstance(action_id, str):
-        return f"envelope 'actionId' is not a string: {_snippet(content)!r}"
+        return f"envelope '{_api.ACTION_ID}' is not a string: {_snippet(content)!r}"
     return message, data, action_id, status
 
 

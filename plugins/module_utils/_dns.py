@@ -44,6 +44,7 @@ ABSENT = "absent"
 KEEP = "keep"
 REPLACE = "replace"
 MX_WITH_PRIORITY = re.compile(r"^(\d+)\s+(\S+)$")  # "10 mx.example.com"
+MAX_PRIORITY = 65535
 
 
 # --- one record -----------------------------------------------------------------------------
@@ -248,7 +249,9 @@ def item_schema() -> t.Any:
         vol.Required("type"): vol.All(str, vol.In(RECORD_TYPES, msg="must be one of %s" % ", ".join(RECORD_TYPES))),
         vol.Required("host"): vol.All(str, vol.Length(min=1, msg="must not be empty; use @ for the domain itself")),
         vol.Optional("value", default=None): vol.Any(None, str, msg="expected a string"),
-        vol.Optional("priority", default=None): vol.Any(None, vol.All(vol.Coerce(int), vol.Range(min=0, max=65535)), msg="expected an integer from 0 to 65535"),
+        vol.Optional("priority", default=None): vol.Any(
+            None, vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_PRIORITY)), msg="expected an integer from 0 to %d" % MAX_PRIORITY
+        ),
         vol.Optional("excluded_dmarc_tags", default=None): vol.Any(
             None, [vol.In(_api.DMARC_APPENDED_TAGS)], msg="expected a list of %s" % ", ".join(_api.DMARC_APPENDED_TAGS)
         ),
@@ -304,6 +307,8 @@ def build_wanted(options: t.Mapping[str, t.Any], domain: str, default_state: str
         raise CmrModuleError("%s: value: required when state is present" % where)
     if priority is not None and record_type != "MX":
         raise CmrModuleError("%s: priority: only MX records have a priority" % where)
+    if priority is not None and not 0 <= priority <= MAX_PRIORITY:
+        raise CmrModuleError("%s: priority: expected an integer from 0 to %d, got %d" % (where, MAX_PRIORITY, priority))
     if state == PRESENT and record_type == "MX" and priority is None:
         raise CmrModuleError("%s: priority: required for MX records (or write the value as '10 mx.example.com')" % where)
     if excluded and not is_dmarc(record_type, host):

@@ -34,19 +34,18 @@ def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     return _api.from_api_paths(_api.DOMAIN_FIELDS, obj)
 
 
-def list_domains(client: CmrClient, user_id: str) -> list[dict[str, t.Any]]:
+def list_domains(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
     """Every domain of the user (all pages), normalised.
 
-    CMR answers an empty list for an unknown userId (REFERENCE §6.1), so a caller that gets
-    ``[]`` and must tell "no domains" from "no such user" calls ``_users.require_user``.
+    CMR answers an empty list for an unknown userId (REFERENCE §6.1, §13.13); with
+    ``check_user`` an empty list is followed by a user lookup, so a wrong user_id fails
+    clearly instead of looking like "no domains".
     """
     items = client.get_all(_api.DOMAINS_BY_USER, {_api.USER_ID: user_id}, None)
-    return [normalise_domain(item) for item in items if isinstance(item, dict)]
-
-
-def find_domain(client: CmrClient, user_id: str, name: str) -> t.Optional[dict[str, t.Any]]:
-    """The user's domain with this name (case and trailing dot ignored), or None."""
-    return pick_domain(list_domains(client, user_id), name)
+    domains = [normalise_domain(item) for item in items if isinstance(item, dict)]
+    if check_user and not domains:
+        require_user(client, user_id)
+    return domains
 
 
 def pick_domain(domains: t.Iterable[t.Mapping[str, t.Any]], name: str) -> t.Optional[dict[str, t.Any]]:
@@ -55,19 +54,6 @@ def pick_domain(domains: t.Iterable[t.Mapping[str, t.Any]], name: str) -> t.Opti
         if canonical_name(str(domain.get("name") or "")) == wanted:
             return dict(domain)
     return None
-
-
-def require_domain(client: CmrClient, user_id: str, name: str) -> dict[str, t.Any]:
-    """The domain, or a clear failure that says whether the user or the domain is missing."""
-    domains = list_domains(client, user_id)
-    domain = pick_domain(domains, name)
-    if domain is not None:
-        return domain
-    if not domains:
-        require_user(client, user_id)  # an empty list may mean a wrong user_id
-    raise CmrModuleError(
-        "domain %s is not registered to user %s; domains are registered by ordering them (coldmailreseller.cmr.cmr_order)" % (canonical_name(name), user_id)
-    )
 
 
 # --- renewal ----------------------------------------------------------------------------------
@@ -122,6 +108,22 @@ def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
+def dated_window(what: t.Any, end: t.Any, days: int, now: datetime.datetime, unknown: str, inside: str, outside: str) -> RenewalWindow:
+    """The renewal window that opens ``days`` before ``end`` (domains and subscriptions share the rule).
+
+    The three messages are ``str.format`` templates with ``{what}``, ``{ends}``, ``{opens}`` and
+    ``{days}``: for an unknown ``end``, inside the window, and before it opens.
+    """
+    ends = parse_time(end)
+    if ends is None:
+        return RenewalWindow(False, unknown.format(what=what))
+    opens = ends - datetime.timedelta(days=days)
+    fields = {"what": what, "ends": ends.date().isoformat(), "opens": opens.date().isoformat(), "days": days}
+    if now >= opens:
+        return RenewalWindow(True, inside.format(**fields))
+    return RenewalWindow(False, outside.format(**fields), fields["opens"])
+
+
 def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
     """REFERENCE §6.1: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -131,17 +133,11 @@ def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datet
         return RenewalWindow(True, "%s is in its grace period after expiry and can still be renewed" % name)
     if status != _api.DOMAIN_STATUS_ACTIVE:
         return RenewalWindow(False, "%s is %s; only ACTIVE domains near expiry and GRACE_PERIOD domains can be renewed" % (name, status))
-    expiry = parse_time(domain.get("expiry_date"))
-    if expiry is None:
-        return RenewalWindow(False, "CMR did not report an expiry date for %s, so its renewal window is unknown" % name)
-    opens = expiry - datetime.timedelta(days=_api.DOMAIN_RENEWAL_WINDOW_DAYS)
-    if now >= opens:
-        return RenewalWindow(True, "%s expires on %s and is inside its renewal window" % (name, expiry.date().isoformat()))
-    return RenewalWindow(
-        False,
-        "%s expires on %s; its renewal window opens on %s (%d days before expiry)"
-        % (name, expiry.date().isoformat(), opens.date().isoformat(), _api.DOMAIN_RENEWAL_WINDOW_DAYS),
-        opens.date().isoformat(),
+    return dated_window(
+        name, domain.get("expiry_date"), _api.DOMAIN_RENEWAL_WINDOW_DAYS, now,
+        unknown="CMR did not report an expiry date for {what}, so its renewal window is unknown",
+        inside="{what} expires on {ends} and is inside its renewal window",
+        outside="{what} expires on {ends}; its renewal window opens on {opens} ({days} days before expiry)",
     )
 
 

@@ -137,4 +137,6 @@ class Resource:
     def main(cls, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         """Entry point shared by the resource modules' ``main()``."""
         module = CmrModule(argument_spec, supports_check_mode=True, **kwargs)
-        module.run(cls(module).run)
+        # The resource is built inside run(): a constructor that validates options (e.g. warmup_settings)
+        # must fail with one line like every other check, not with a traceback.
+        module.run(lambda: cls(module).run())

@@ -21,6 +21,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 
 try:
     import voluptuous as vol
@@ -46,6 +47,14 @@ def canonical_email(email: str) -> str:
     return mailbox_email(local, domain) if domain else email.strip().lower()
 
 
+def split_address(email: str, option: str = "email") -> tuple[str, str]:
+    """(username, domain) of a mailbox address, or one line naming the option that holds a bad one."""
+    username, sep, domain = canonical_email(email).partition("@")
+    if not sep or not username or not domain or "@" in domain or " " in email.strip():
+        raise CmrModuleError("%s must give a mailbox address such as jane@acme-outreach.com, got %r" % (option, email))
+    return username, domain
+
+
 def normalise_mailbox(obj: t.Mapping[str, t.Any], credentials: bool = False) -> dict[str, t.Any]:
     """snake_case mailbox. ``warmup_settings`` is present only when CMR reported it."""
     mailbox = _api.from_api(_api.MAILBOX_FIELDS, obj)
@@ -62,15 +71,22 @@ def normalise_mailbox(obj: t.Mapping[str, t.Any], credentials: bool = False) -> 
     return mailbox
 
 
-def list_mailboxes(client: CmrClient, user_id: str) -> list[dict[str, t.Any]]:
-    """Every mailbox of the user (all pages), normalised."""
+def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
+    """Every mailbox of the user (all pages), normalised.
+
+    With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
+    list for an unknown userId (REFERENCE §13.13), which must not look like "no mailboxes".
+    """
     try:
         items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
     except CmrApiError as exc:
         if exc.status == 404:
             raise CmrModuleError("user_id %s does not exist in this CMR account (%s)" % (user_id, exc.message)) from exc
         raise
-    return [normalise_mailbox(item) for item in items if isinstance(item, dict)]
+    mailboxes = [normalise_mailbox(item) for item in items if isinstance(item, dict)]
+    if check_user and not mailboxes:
+        require_user(client, user_id)
+    return mailboxes
 
 
 def get_mailbox(client: CmrClient, mailbox_id: str) -> t.Optional[dict[str, t.Any]]:
@@ -92,6 +108,11 @@ def admin_details(client: CmrClient, user_id: str, mailbox_id: str) -> dict[str,
     if not isinstance(data, dict):
         raise CmrModuleError("Unexpected response from CMR: admin details of mailbox %s are not an object" % mailbox_id)
     return normalise_mailbox(data, credentials=True)
+
+
+def belongs_to(mailbox: t.Mapping[str, t.Any], user_id: t.Optional[str]) -> bool:
+    """Whether a mailbox read by ID is this user's (a mailbox CMR lists without owner is given the benefit of the doubt)."""
+    return user_id is None or mailbox.get("user_id") in (None, user_id)
 
 
 def pick_mailbox(mailboxes: t.Iterable[t.Mapping[str, t.Any]], email: str) -> t.Optional[dict[str, t.Any]]:

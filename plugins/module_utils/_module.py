@@ -63,6 +63,7 @@ class CmrModule:
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
+        self._check_wait_timeout()
         self.client = self._build_client()
 
     @property
@@ -89,20 +90,32 @@ class CmrModule:
         try:
             result = fn()
         except CmrModuleError as exc:
-            self.fail(str(exc), **exc.details)
+            self.fail_after_writes(str(exc), **exc.details)
         except CmrApiError as exc:
-            self.fail(describe_api_error(exc), **api_error_details(exc))
+            self.fail_after_writes(describe_api_error(exc), **api_error_details(exc))
         except WaitTimeout as exc:
-            self.fail(str(exc))
+            self.fail_after_writes(str(exc))
         except voluptuous.Invalid as exc:
-            self.fail("Unexpected response from CMR: %s" % exc)
+            self.fail_after_writes("Unexpected response from CMR: %s" % exc)
         self.exit(**result)
+
+    def fail_after_writes(self, message: str, **details: t.Any) -> t.NoReturn:
+        """Fail; a run that had CMR accept a write before failing reports changed=true."""
+        if self.client.writes_applied:
+            details["changed"] = True
+        self.fail(message, **details)
 
     def _check_requirements(self) -> None:
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_VOLUPTUOUS:
             self.ansible.fail_json(msg=missing_required_lib("voluptuous"))
+
+    def _check_wait_timeout(self) -> None:
+        # Checked before any request: a bad value found only while waiting would fail after the write.
+        timeout = self.params.get("wait_timeout")
+        if timeout is not None and self.params.get("wait") and timeout <= 0:
+            self.fail("wait_timeout must be a number of seconds greater than 0, got %s; set wait: false not to wait" % timeout)
 
     def _build_client(self) -> CmrClient:
         p = self.params

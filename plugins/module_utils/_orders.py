@@ -37,7 +37,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet, require_user
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:
@@ -57,8 +57,11 @@ def money(amount: float) -> float:
 
 def _mailbox_spec_schema() -> t.Any:
     text = vol.All(str, vol.Length(min=1))
+    # Only what is never valid in an address is refused here; CMR judges the rest. Checking before
+    # anything is ordered keeps a bad name from failing a later order of the same run.
+    local_part = vol.All(str, vol.Match(r"^\s*[^\s@]+\s*$", msg="must be the part of the address before the @, without spaces"))
     return vol.Schema({
-        vol.Required("username"): text,
+        vol.Required("username"): local_part,
         vol.Required("first_name"): text,
         vol.Required("last_name"): text,
         vol.Optional("profile_picture"): vol.Any(None, str),
@@ -94,12 +97,18 @@ def parse_domains(option: t.Optional[t.Sequence[t.Mapping[str, t.Any]]]) -> list
     """The ``domains`` option with canonical names; a name listed twice is an error."""
     result: list[dict[str, t.Any]] = []
     seen: set[str] = set()
-    for item in option or []:
+    low, high = _api.ORDER_YEARS_RANGE
+    for index, item in enumerate(option or []):
         name = canonical_name(item["name"])
+        if not name:
+            raise CmrModuleError("domains[%d].name must not be empty" % index)
         if name in seen:
             raise CmrModuleError("domains lists %s twice" % name)
+        years = 1 if item.get("years") is None else item["years"]
+        if not low <= years <= high:
+            raise CmrModuleError("domains[%d].years must be from %d to %d, got %d (%s)" % (index, low, high, years, name))
         seen.add(name)
-        result.append({"name": name, "years": item.get("years") or 1, "forward_to": item.get("forward_to")})
+        result.append({"name": name, "years": years, "forward_to": item.get("forward_to")})
     return result
 
 
@@ -473,6 +482,8 @@ def cost(client: CmrClient, plan: OrderPlan, max_cost: t.Optional[float]) -> Cos
     """Price the plan against ``max_cost`` and the wallet (read only when there is something to buy)."""
     if plan.empty:
         return Costing(plan)
+    if plan.mailbox_price < 0:
+        raise CmrModuleError("mailbox_price must not be negative, got %.2f" % plan.mailbox_price)
     costing = Costing(plan, read_wallet(client)["balance"])
     if max_cost is not None and plan.total_cost > max_cost:
         raise CmrModuleError(
@@ -499,9 +510,7 @@ def plan_new_order(client: CmrClient, user_id: str, domains_option: t.Any, mailb
     """
     wanted_domains = parse_domains(domains_option)
     wanted_mailboxes = parse_mailboxes(mailboxes_option)
-    owned = {canonical_name(str(d.get("name") or "")): d for d in list_domains(client, user_id)}
-    if not owned:
-        require_user(client, user_id)  # an empty domain list may mean a wrong user_id (REFERENCE §13.13)
+    owned = {canonical_name(str(d.get("name") or "")): d for d in list_domains(client, user_id, check_user=True)}
     ordered_names = [d["name"] for d in wanted_domains]
     strangers = sorted(name for name in wanted_mailboxes if name not in owned and name not in ordered_names)
     if strangers:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime
 import typing as t
-from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import RenewalWindow, canonical_name, dated_window
 
 # Subscriptions that still run a workspace: mailboxes are added to them by subscriptionId.
 LIVE_STATUSES = (_api.SUBSCRIPTION_ACTIVE, _api.SUBSCRIPTION_RENEWING, _api.SUBSCRIPTION_PAST_DUE)
@@ -83,35 +82,22 @@ def by_domain(subscriptions: t.Iterable[t.Mapping[str, t.Any]]) -> dict[str, dic
     return {name: current for name, subs in grouped.items() if (current := current_subscription(subs)) is not None}
 
 
-@dataclass(frozen=True)
-class Renewal:
-    """Whether a manual renewal acts now, and why (shown to the user either way)."""
-
-    eligible: bool
-    reason: str
-
-
-def renewal_eligibility(sub: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> Renewal:
+def renewal_eligibility(sub: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
     """PAST_DUE, or ACTIVE inside the renewal window before periodEnd, can be renewed by hand."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     status = sub.get("status")
     ident = sub.get("domain") or sub.get("subscription_id")
     if status == _api.SUBSCRIPTION_PAST_DUE:
-        return Renewal(True, "the subscription of %s is PAST_DUE" % ident)
+        return RenewalWindow(True, "the subscription of %s is PAST_DUE" % ident)
     if status == _api.SUBSCRIPTION_RENEWING:
-        return Renewal(False, "the subscription of %s is already RENEWING" % ident)
+        return RenewalWindow(False, "the subscription of %s is already RENEWING" % ident)
     if status != _api.SUBSCRIPTION_ACTIVE:
-        return Renewal(False, "the subscription of %s is %s and cannot be renewed through the API" % (ident, status))
-    ends = parse_time(sub.get("period_end"))
-    if ends is None:
-        return Renewal(False, "CMR did not report when the subscription of %s ends, so its renewal window is unknown" % ident)
-    opens = ends - datetime.timedelta(days=_api.SUBSCRIPTION_RENEWAL_WINDOW_DAYS)
-    if now >= opens:
-        return Renewal(True, "the subscription of %s ends on %s and is inside its renewal window" % (ident, ends.date().isoformat()))
-    return Renewal(
-        False,
-        "the subscription of %s runs until %s; its renewal window opens on %s (%d days before the period ends)"
-        % (ident, ends.date().isoformat(), opens.date().isoformat(), _api.SUBSCRIPTION_RENEWAL_WINDOW_DAYS),
+        return RenewalWindow(False, "the subscription of %s is %s and cannot be renewed through the API" % (ident, status))
+    return dated_window(
+        ident, sub.get("period_end"), _api.SUBSCRIPTION_RENEWAL_WINDOW_DAYS, now,
+        unknown="CMR did not report when the subscription of {what} ends, so its renewal window is unknown",
+        inside="the subscription of {what} ends on {ends} and is inside its renewal window",
+        outside="the subscription of {what} runs until {ends}; its renewal window opens on {opens} ({days} days before the period ends)",
     )
 
 

@@ -30,16 +30,19 @@ def get_user(client: CmrClient, user_id: str) -> t.Optional[dict[str, t.Any]]:
         if exc.status == 404:
             return None
         raise
+    if not isinstance(response.data, dict):
+        raise CmrModuleError("Unexpected response from CMR: user %s is not an object" % user_id)
     return normalise_user(response.data)
 
 
 def find_users(client: CmrClient, search: t.Optional[str] = None, email: t.Optional[str] = None) -> list[dict[str, t.Any]]:
     """All users (every page), narrowed by CMR's search text and an exact e-mail match."""
     text = search or email
-    users = client.get_all(_api.USERS_LIST, {_api.USER_SEARCH: text} if text else {}, _api.USERS_LIST_KEY)
+    items = client.get_all(_api.USERS_LIST, {_api.USER_SEARCH: text} if text else {}, _api.USERS_LIST_KEY)
+    users = [normalise_user(item) for item in items if isinstance(item, dict)]
     if email:
-        users = [user for user in users if str(user.get("email", "")).lower() == email.lower()]
-    return [normalise_user(user) for user in users]
+        users = [user for user in users if str(user.get("email") or "").lower() == email.lower()]
+    return users
 
 
 def require_user(client: CmrClient, user_id: str) -> dict[str, t.Any]:
@@ -54,6 +57,8 @@ def require_user(client: CmrClient, user_id: str) -> dict[str, t.Any]:
 def read_wallet(client: CmrClient) -> dict[str, t.Any]:
     """The partner wallet as {balance, currency}."""
     data = client.call(_api.WALLET).data
-    if not isinstance(data, dict) or isinstance(data.get("balance"), bool) or not isinstance(data.get("balance"), (int, float)):
+    wallet = _api.from_api(_api.WALLET_FIELDS, data) if isinstance(data, dict) else {}
+    balance = wallet.get("balance")
+    if isinstance(balance, bool) or not isinstance(balance, (int, float)):
         raise CmrModuleError("Unexpected response from CMR: the wallet has no numeric balance")
-    return {"balance": float(data["balance"]), "currency": data.get("currency") or "USD"}
+    return {"balance": float(balance), "currency": wallet.get("currency") or "USD"}

@@ -247,7 +247,6 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains impo
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 SETTINGS = ("auto_renew", "forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name")
@@ -259,10 +258,7 @@ class Domain(Resource):
     name = "domain"
 
     def find(self) -> t.Optional[dict[str, t.Any]]:
-        domains = list_domains(self.client, self.params["user_id"])
-        domain = pick_domain(domains, self.params["name"])
-        if domain is None and not domains:
-            require_user(self.client, self.params["user_id"])  # an empty list may mean a wrong user_id
+        domain = pick_domain(list_domains(self.client, self.params["user_id"], check_user=True), self.params["name"])
         if domain is None and self.wanted_state == "present":
             raise CmrModuleError(
                 "domain %s is not registered to user %s; register domains by ordering them with coldmailreseller.cmr.cmr_order"

@@ -109,14 +109,11 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains impo
     renewal_window,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 
 
 def describe_domains(module: CmrModule) -> dict[str, t.Any]:
     params = module.params
-    domains = list_domains(module.client, params["user_id"])
-    if not domains:
-        require_user(module.client, params["user_id"])  # CMR answers [] for an unknown user too
+    domains = list_domains(module.client, params["user_id"], check_user=True)
     if params["name"]:
         one = pick_domain(domains, params["name"])
         domains = [one] if one else []

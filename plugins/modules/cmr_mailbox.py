@@ -79,7 +79,8 @@ options:
     description:
       - V(active) enrols the mailbox in warm-up, or resumes a paused warm-up. Enrolling (a mailbox never enrolled or
         V(stopped)) is charged by CMR and needs an C(ACTIVE) mailbox.
-      - V(paused) pauses warm-up; it can be resumed. The mailbox must be enrolled.
+      - V(paused) pauses warm-up; it can be resumed. The mailbox must be enrolled, so a missing mailbox is not
+        created with V(paused) (that would be a charged enrolment the task did not ask for).
       - V(stopped) removes warm-up permanently (no refund); setting V(active) later is a new, charged enrolment.
       - When not set, warm-up is left as it is.
     type: str
@@ -233,7 +234,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     ENROL,
     WARMUP_CHOICES,
     apply_warmup,
-    canonical_email,
+    belongs_to,
     get_mailbox,
     list_mailboxes,
     mailbox_email,
@@ -243,6 +244,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     remove,
     set_warmup_settings,
     settings_changes,
+    split_address,
     update_details,
     validate_warmup_settings,
     warmup_action,
@@ -259,7 +261,6 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders impor
     wait_provisioned,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 DETAILS = ("first_name", "last_name", "profile_picture")
@@ -271,6 +272,7 @@ class Mailbox(Resource):
     def __init__(self, module: t.Any) -> None:
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
+        self.email = self.address()  # validated before the first request; None with mailbox_id
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
@@ -280,24 +282,23 @@ class Mailbox(Resource):
     # --- reading -------------------------------------------------------------------------------
     def address(self) -> t.Optional[str]:
         if self.params["email"]:
-            return canonical_email(self.params["email"])
+            return "@".join(split_address(self.params["email"]))
         if self.params["domain"]:
-            return mailbox_email(self.params["username"], self.params["domain"])
+            given = mailbox_email(self.params["username"], self.params["domain"])
+            return "@".join(split_address(given, "username and domain"))
         return None
 
     def user_mailboxes(self) -> list[dict[str, t.Any]]:
         if self.mailboxes is None:
-            self.mailboxes = list_mailboxes(self.client, self.user_id)
-            if not self.mailboxes:
-                require_user(self.client, self.user_id)  # an empty list may mean a wrong user_id
+            self.mailboxes = list_mailboxes(self.client, self.user_id, check_user=True)
         return self.mailboxes
 
     def find(self) -> t.Optional[dict[str, t.Any]]:
         mailbox_id = self.params["mailbox_id"]
         if not mailbox_id:
-            return pick_mailbox(self.user_mailboxes(), self.address() or "")
+            return pick_mailbox(self.user_mailboxes(), self.email or "")
         mailbox = get_mailbox(self.client, mailbox_id)
-        if mailbox is not None and mailbox.get("user_id") not in (None, self.user_id):
+        if mailbox is not None and not belongs_to(mailbox, self.user_id):
             raise CmrModuleError("mailbox %s belongs to another user than %s" % (mailbox_id, self.user_id))
         if mailbox is None and self.wanted_state == "present":
             raise CmrModuleError("mailbox %s does not exist; to create a mailbox, name it by email (or domain and username)" % mailbox_id)
@@ -348,19 +349,22 @@ class Mailbox(Resource):
         return plan
 
     def plan_creation(self) -> Plan:
-        email = self.address() or ""
+        email = self.email or ""
         username, domain_name = email.split("@", 1)
         missing = [key for key in ("first_name", "last_name") if not self.params[key]]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
             raise CmrModuleError("mailbox %s does not exist; %s %s needed to create it" % (email, " and ".join(missing), verb))
+        # The same rule as for an existing mailbox (_mailboxes.warmup_action): pausing never enrols,
+        # because the enrolment is charged and the task did not ask for warm-up to run.
+        warmup_action(None, self.params["warmup"])
         domain = pick_domain(list_domains(self.client, self.user_id), domain_name)
         if domain is None:
             raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
                                  % (email, self.user_id, domain_name))
         subscription = by_domain(list_subscriptions(self.client, user_id=self.user_id, domain=domain_name)).get(canonical_name(domain_name))
         spec = {"username": username, "first_name": self.params["first_name"], "last_name": self.params["last_name"],
-                "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] in ("active", "paused")}
+                "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] == "active"}
         order_plan = OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=self.params["mailbox_price"])
         self.costing = cost(self.client, order_plan, self.params["max_cost"])
         if not self.params["confirm"]:
@@ -370,7 +374,7 @@ class Mailbox(Resource):
                 estimated_cost=order_plan.total_cost,
             )
         self.creation = {"domain": domain, "plan": order_plan}
-        wanted_warmup = {"active": _api.WARMUP_ACTIVE, "paused": _api.WARMUP_PAUSED}.get(self.params["warmup"] or "")
+        wanted_warmup = _api.WARMUP_ACTIVE if self.params["warmup"] == "active" else None
         after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
         after = {key: value for key, value in after.items() if value}
         return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost})
@@ -386,8 +390,8 @@ class Mailbox(Resource):
         if placed[0].answer_lost:
             self.module.warn("CMR's answer to the mailbox order was lost; CMR lists the mailbox, so it was ordered once and not sent again")
         if not self.params["wait"]:
-            if self.params["warmup"] == "paused" or self.settings:
-                self.module.warn("the warm-up status and settings are applied by a later run, once the mailbox is ACTIVE")
+            if self.settings:
+                self.module.warn("the warm-up settings are applied by a later run, once the mailbox is ACTIVE")
             return desired
         mailbox = wait_provisioned(self.client, self.user_id, placed, self.params["wait_timeout"])[1][0]
         follow_up = {key: value for key, value in self.compare(mailbox, {}).items() if key in ("warmup", "warmup_settings")}

@@ -90,21 +90,17 @@ admin_details:
 
 import typing as t
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import admin_details, get_mailbox, list_mailboxes, pick_mailbox
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import admin_details, belongs_to, get_mailbox, list_mailboxes, pick_mailbox
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import strip_secrets
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 
 
 def find_mailboxes(module: CmrModule) -> list[dict[str, t.Any]]:
     params = module.params
     if params["mailbox_id"]:
         mailbox = get_mailbox(module.client, params["mailbox_id"])
-        mine = mailbox is not None and params["user_id"] in (None, mailbox.get("user_id"))
-        return [mailbox] if mine else []
-    mailboxes = list_mailboxes(module.client, params["user_id"])
-    if not mailboxes:
-        require_user(module.client, params["user_id"])  # an empty list may mean a wrong user_id
+        return [mailbox] if mailbox is not None and belongs_to(mailbox, params["user_id"]) else []
+    mailboxes = list_mailboxes(module.client, params["user_id"], check_user=True)
     if params["email"]:
         mailbox = pick_mailbox(mailboxes, params["email"])
         return [mailbox] if mailbox else []

@@ -265,7 +265,10 @@ class Subscription(Resource):
         return Plan(UPDATE, before=dict(current, **{RENEWED: False}), after={**current, **changes}, changes=changes, extra=plan.extra)
 
     def domain_mailboxes(self, subscription: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
-        mailboxes = on_domain(list_mailboxes(self.client, subscription["user_id"]), subscription["domain"])
+        owner = subscription.get("user_id") or self.params["user_id"]
+        if not owner:
+            raise CmrModuleError("CMR did not report who owns the subscription of %s; set user_id so its mailboxes can be listed" % subscription.get("domain"))
+        mailboxes = on_domain(list_mailboxes(self.client, owner), subscription["domain"])
         return [mb for mb in mailboxes if mb.get("subscription_id") in (None, subscription["subscription_id"])]
 
     # --- apply ---------------------------------------------------------------------------------

@@ -188,7 +188,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user
 
@@ -222,14 +222,21 @@ class User(Resource):
             del changes["email"]  # e-mail addresses are case-insensitive
         return changes
 
+    def plan(self) -> Plan:
+        plan = super().plan()
+        if plan.action == CREATE:
+            # Checked while planning, so check mode refuses exactly what a real run refuses
+            # and its diff shows the object the real run sends (default language included).
+            plan.after = creation_fields(plan.after or {})
+        return plan
+
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
-        wanted = dict(desired)
-        wanted.setdefault("language_preference", DEFAULT_LANGUAGE)
-        missing = [key for key in _api.USER_REQUIRED_ON_CREATE if not wanted.get(key)]
-        if missing:
-            raise CmrModuleError("missing options required to create a user: %s" % ", ".join(missing))
-        response = self.client.call(_api.USER_CREATE, body=_api.to_api(_api.USER_FIELDS, wanted))
-        return dict(wanted, user_id=response.data[_api.USER_CREATED_ID])
+        data = self.client.call(_api.USER_CREATE, body=_api.to_api(_api.USER_FIELDS, desired)).data
+        user_id = data.get(_api.USER_CREATED_ID) if isinstance(data, dict) else None
+        if not user_id:
+            raise CmrModuleError("Unexpected response from CMR: the new user's ID is missing; look the user up by email before running the task again",
+                                 changed=True)
+        return dict(desired, user_id=user_id)
 
     def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
         # The help guide says CMR wants the full billing object on update (REFERENCE §14.16).
@@ -253,6 +260,15 @@ class User(Resource):
             if exc.status == 404:
                 return  # already gone
             raise
+
+
+def creation_fields(wanted: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The fields a creation sends: the task's, the default language, and every required one."""
+    fields = {"language_preference": DEFAULT_LANGUAGE, **wanted}
+    missing = [key for key in _api.USER_REQUIRED_ON_CREATE if not fields.get(key)]
+    if missing:
+        raise CmrModuleError("missing options required to create a user: %s" % ", ".join(missing))
+    return fields
 
 
 def check_text(values: t.Mapping[str, t.Any]) -> None:

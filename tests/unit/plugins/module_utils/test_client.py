@@ -241,6 +241,17 @@ def test_unusable_options(url: str, key: str) -> None:
         CmrClient(url, key)
 
 
+@pytest.mark.parametrize("options, option", [
+    ({"timeout": 0}, "timeout"),
+    ({"timeout": -1.5}, "timeout"),
+    ({"retries": -1}, "api_retries"),
+    ({"retry_timeout": -1}, "api_retry_timeout"),
+])
+def test_unusable_limits_name_the_option(options: dict, option: str) -> None:
+    with pytest.raises(CmrConfigError, match="^%s must be" % option):
+        CmrClient("http://127.0.0.1:1", KEY, **options)
+
+
 def test_4xx_raises_with_cmr_message_and_data_and_does_not_report(cmr: FakeCmr) -> None:
     cmr.on("/users", err(400, "User still owns things", {"domainCount": 2, "mailboxCount": 3}))
     with pytest.raises(CmrApiError) as caught:
@@ -651,3 +662,24 @@ def test_caller_context_does_not_make_a_sent_request_look_unsent() -> None:
             raise wrapped(ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")))
         except requests.exceptions.ConnectionError as exc:
             assert _transport_kind(exc) == "maybe sent"
+
+
+def test_only_accepted_writes_count_as_changes(cmr: FakeCmr) -> None:
+    """A module that fails after CMR accepted a write must still report changed (see _module.CmrModule.run)."""
+    cmr.on("/users", ok({"userId": "U1"}), ok({"id": "U2"}), err(400, "bad"))
+    cmr.on("/domains/available", ok({"domain": "acme.com", "available": True}))
+    client = make(cmr.url)
+    client.call(GET_USER)
+    client.call(_api.DOMAIN_AVAILABLE, body={"domain": "acme.com"})
+    assert client.writes_applied == 0  # a GET and a read-only POST change nothing
+    client.call(CREATE_USER)
+    with pytest.raises(CmrApiError):
+        client.call(UPDATE_USER)
+    assert client.writes_applied == 1
+
+
+def test_read_only_posts_are_reads_and_safe_to_repeat() -> None:
+    assert _api.DOMAIN_HAS_WORKSPACE.reads and _api.DOMAIN_HAS_WORKSPACE.safe_to_repeat
+    assert not _api.DNS_CREATE.reads and not _api.DNS_CREATE.safe_to_repeat
+    assert not _api.DNS_UPDATE.reads and _api.DNS_UPDATE.safe_to_repeat
+    assert not _api.ORDER_CREATE.safe_to_repeat

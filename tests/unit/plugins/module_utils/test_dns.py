@@ -244,3 +244,10 @@ def test_the_single_record_module_names_the_record_without_an_index() -> None:
     options = {"type": "MX", "host": "@", "value": "mx", "priority": None, "excluded_dmarc_tags": None, "state": "present", "on_existing": "keep"}
     with pytest.raises(CmrModuleError, match=r"^MX @: priority: required"):
         build_wanted(options, DOMAIN, "present", "")
+
+
+@pytest.mark.parametrize("priority, value", [(-1, "mx.example.com"), (None, "70000 mx.example.com")])
+def test_the_single_record_module_checks_the_priority_range(priority: t.Any, value: str) -> None:
+    options = {"type": "MX", "host": "@", "value": value, "priority": priority, "excluded_dmarc_tags": None, "state": "present", "on_existing": "keep"}
+    with pytest.raises(CmrModuleError, match=r"^MX @: priority: expected an integer from 0 to 65535"):
+        build_wanted(options, DOMAIN, "present", "")

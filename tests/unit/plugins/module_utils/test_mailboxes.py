@@ -15,11 +15,13 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     PAUSE,
     RESUME,
     STOP,
+    belongs_to,
     normalise_mailbox,
     on_domain,
     pick_mailbox,
     removal_refusal,
     settings_changes,
+    split_address,
     validate_warmup_settings,
     warmup_action,
 )
@@ -105,3 +107,22 @@ def test_only_differing_settings_are_sent() -> None:
     assert settings_changes({"warmup_limit": 40, "warmup_reply_rate": 0.2}, desired) == {"warmup_reply_rate": 0.3}
     assert settings_changes(None, desired) == desired
     assert settings_changes({"warmup_limit": 40, "warmup_reply_rate": 0.3, "increase_per_day": 2}, desired) == {}
+
+
+def test_addresses_are_split_and_canonical() -> None:
+    assert split_address(" Jane@Acme.COM. ") == ("jane", "acme.com")
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "@acme.com", "jane@", "a@b@acme.com", "ja ne@acme.com"])
+def test_a_bad_address_is_one_line_naming_the_option(email: str) -> None:
+    with pytest.raises(CmrModuleError, match="^email must give a mailbox address"):
+        split_address(email)
+    with pytest.raises(CmrModuleError, match="^username and domain must"):
+        split_address(email, "username and domain")
+
+
+def test_a_mailbox_read_by_id_belongs_to_its_owner_only() -> None:
+    assert belongs_to({"user_id": "U1"}, "U1")
+    assert not belongs_to({"user_id": "U2"}, "U1")
+    assert belongs_to({"user_id": None}, "U1")  # CMR did not say: the ID itself was given by the task
+    assert belongs_to({"user_id": "U2"}, None)

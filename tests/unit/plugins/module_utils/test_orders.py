@@ -88,6 +88,12 @@ def test_a_mailbox_without_a_name_is_one_clear_error() -> None:
         parse_mailboxes({"acme.com": [{"username": "jane", "last_name": "Doe"}]})
 
 
+@pytest.mark.parametrize("username", ["ja ne", "jane@acme.com", "", "   "])
+def test_a_username_that_cannot_be_an_address_is_refused_before_anything_is_ordered(username: str) -> None:
+    with pytest.raises(CmrModuleError, match=r"^mailboxes\.acme\.com\[0\]\.username: "):
+        parse_mailboxes({"acme.com": [{"username": username, "first_name": "Jane", "last_name": "Doe"}]})
+
+
 def test_a_username_listed_twice_is_refused() -> None:
     with pytest.raises(CmrModuleError, match="jane twice"):
         parse_mailboxes({"acme.com": [spec("jane"), spec("JANE")]})
@@ -97,6 +103,25 @@ def test_domains_default_to_one_year_and_refuse_duplicates() -> None:
     assert parse_domains([{"name": "Acme.com", "years": None, "forward_to": None}]) == [{"name": "acme.com", "years": 1, "forward_to": None}]
     with pytest.raises(CmrModuleError, match="twice"):
         parse_domains([{"name": "acme.com"}, {"name": "ACME.com."}])
+
+
+@pytest.mark.parametrize("item, message", [
+    ({"name": "acme.com", "years": 0}, r"^domains\[0\]\.years must be from 1 to 10, got 0 \(acme.com\)$"),
+    ({"name": "acme.com", "years": -2}, r"^domains\[0\]\.years must be from 1 to 10, got -2"),
+    ({"name": "acme.com", "years": 11}, r"^domains\[0\]\.years must be from 1 to 10, got 11"),
+    ({"name": " . "}, r"^domains\[0\]\.name must not be empty$"),
+])
+def test_bad_domain_items_are_one_line_naming_the_item(item: dict, message: str) -> None:
+    with pytest.raises(CmrModuleError, match=message):
+        parse_domains([item])
+
+
+def test_a_negative_mailbox_price_is_refused_before_the_wallet_is_read() -> None:
+    client = FakeClient()
+    plan = OrderPlan(mailbox_orders=[MailboxOrder("beta.com", [spec("ops")], subscription_id="S1")], mailbox_price=-3.0)
+    with pytest.raises(CmrModuleError, match="^mailbox_price must not be negative"):
+        cost(client, plan, max_cost=None)  # type: ignore[arg-type]
+    assert client.calls == []
 
 
 # --- the plan and its price ----------------------------------------------------------------------
