@@ -188,10 +188,14 @@ class CmrClient:
     def get_all(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, items_key: str | None) -> list:
         """Read a list endpoint to the last page; items sit at data[items_key] (data itself if None)."""
         items: list = []
+        previous: list = []
         for page in range(1, MAX_PAGES + 1):
             page_query = {**(query or {}), _api.PAGE_PARAM: page, _api.LIMIT_PARAM: _api.PAGE_LIMIT}
             response = self.call(endpoint, page_query)
             batch = self._page_items(endpoint, page_query, response, items_key)
+            if batch and batch == previous:
+                return items  # the server ignores `page` and answered the same list again: that list is all there is
+            previous = batch
             items.extend(batch)
             if _is_last_page(response.data, page, len(batch)):
                 return items

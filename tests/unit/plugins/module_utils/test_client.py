@@ -485,6 +485,14 @@ def test_get_all_stops_on_a_short_page_without_metadata(cmr: FakeCmr) -> None:
     assert len(cmr.seen("/users/list")) == 2
 
 
+def test_get_all_stops_when_the_server_ignores_page(cmr: FakeCmr) -> None:
+    everything = ok(page_of(150, 0))  # a bare list, longer than the limit, whatever page is asked for
+    cmr.on("/mailboxes/single", everything, everything)
+    items = make(cmr.url).get_all(_api.Endpoint("GET", "/mailboxes/single"), {"userId": "U1"}, None)
+    assert items == page_of(150, 0)
+    assert len(cmr.seen("/mailboxes/single")) == 2
+
+
 def test_get_all_follows_metadata_when_the_server_caps_the_limit(cmr: FakeCmr) -> None:
     def page(req: Request) -> Reply:
         number = int(req.query["page"])
