@@ -15,8 +15,11 @@ ALL_STAGES=(
     sanity
     units
     integration
+    playbooks
     lint
+    changelog
     galaxy-import
+    ee
     docs
     demo
     benchmark
