@@ -89,6 +89,24 @@ attributes:
       - coldmailreseller.cmr.cmr
 """
 
+    # The purchase options of the modules that place orders (cmr_order, cmr_mailbox). Their
+    # argument spec is module_utils/_orders.py PURCHASE_ARGUMENT_SPEC; options whose meaning
+    # differs per module (confirm, wait, wait_timeout) are documented in the module.
+    PURCHASE = r"""
+options:
+  max_cost:
+    description:
+      - The most this task may spend, in USD. A purchase whose estimate (RV(estimated_cost)) is higher is refused
+        before anything is sent, in check mode too.
+    type: float
+  mailbox_price:
+    description:
+      - Monthly price of one mailbox in USD, used for the estimate (the first month is charged with the order).
+      - The default is CMR's documented standard rate. Change it if your account has negotiated pricing.
+    type: float
+    default: 3.0
+"""
+
     # Used together with ATTRIBUTES by modules that only read.
     INFO_MODULE = r"""
 options: {}

@@ -345,6 +345,22 @@ class CmrClient:
         )
 
 
+def call_unless_missing(client: CmrClient, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None = None,
+                        body: t.Any = None) -> CmrResponse | None:
+    """The response, or None when CMR answers 404: the object is not there (any more).
+
+    Reads by ID use it to tell "no such object" from a failure, and removals to take an
+    object that is already gone (a parallel run, a retried task) as the end state.
+    Every other error is raised as it is.
+    """
+    try:
+        return client.call(endpoint, query=query, body=body)
+    except CmrApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 # --- helpers without state ------------------------------------------------------------------
 
 def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:

@@ -18,7 +18,7 @@ import datetime
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
@@ -91,12 +91,10 @@ def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) ->
 
 def get_mailbox(client: CmrClient, mailbox_id: str) -> t.Optional[dict[str, t.Any]]:
     """The mailbox with this ID, or None when CMR does not know it (any more)."""
-    try:
-        data = client.call(_api.MAILBOX, query={_api.MAILBOX_ID: mailbox_id}).data
-    except CmrApiError as exc:
-        if exc.status == 404:
-            return None
-        raise
+    response = call_unless_missing(client, _api.MAILBOX, query={_api.MAILBOX_ID: mailbox_id})
+    if response is None:
+        return None
+    data = response.data
     if not isinstance(data, dict):
         raise CmrModuleError("Unexpected response from CMR: mailbox %s is not an object" % mailbox_id)
     return normalise_mailbox(data)
@@ -149,8 +147,9 @@ def update_details(client: CmrClient, user_id: str, mailbox_id: str, changes: t.
     client.call(_api.MAILBOX_UPDATE, query={_api.USER_ID: user_id}, body={_api.MAILBOX_DATA: item})
 
 
-def remove(client: CmrClient, user_id: str, mailbox_id: str) -> None:
-    client.call(_api.MAILBOX_REMOVE, query={_api.USER_ID: user_id}, body={_api.MAILBOX_ID: mailbox_id})
+def remove(client: CmrClient, user_id: str, mailbox_id: str) -> bool:
+    """Remove the mailbox; False when CMR says it is already gone (404)."""
+    return call_unless_missing(client, _api.MAILBOX_REMOVE, query={_api.USER_ID: user_id}, body={_api.MAILBOX_ID: mailbox_id}) is not None
 
 
 def set_warmup_settings(client: CmrClient, mailbox_id: str, settings: t.Mapping[str, t.Any]) -> None:

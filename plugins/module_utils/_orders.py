@@ -37,7 +37,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_wallet
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:
@@ -46,6 +46,14 @@ except ImportError:  # pragma: no cover - CmrModule reports the missing library
     vol = None  # type: ignore[assignment]
 
 MailboxSpec = dict  # snake_case: username, first_name, last_name, profile_picture, warmup
+
+# The purchase options of the modules that place orders (cmr_order, cmr_mailbox), documented
+# once in doc_fragments/_common.py (PURCHASE). Options whose meaning differs per module
+# (confirm, wait, wait_timeout) stay in the module.
+PURCHASE_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "max_cost": {"type": "float"},
+    "mailbox_price": {"type": "float", "default": _api.STANDARD_MAILBOX_PRICE},
+}
 
 
 def money(amount: float) -> float:
@@ -457,25 +465,19 @@ class Costing:
     wallet_balance: t.Optional[float] = None  # None: nothing to buy, the wallet was not read
 
     @property
+    def funds(self) -> Funds:
+        return Funds(self.plan.total_cost, self.wallet_balance, "order", "ordered")
+
+    @property
     def sufficient_funds(self) -> bool:
-        return self.wallet_balance is None or self.wallet_balance >= self.plan.total_cost
+        return self.funds.sufficient
 
     def as_result(self) -> dict[str, t.Any]:
-        return {
-            "plan": self.plan.as_dict(),
-            "estimated_cost": self.plan.total_cost,
-            "wallet_balance": self.wallet_balance,
-            "sufficient_funds": self.sufficient_funds,
-        }
+        return {"plan": self.plan.as_dict(), "estimated_cost": self.plan.total_cost, **self.funds.as_result()}
 
     def require_funds(self) -> None:
         """Refuse, before any charge, an order the wallet cannot pay."""
-        if not self.sufficient_funds:
-            raise CmrModuleError(
-                "nothing was ordered: the order costs %.2f USD but the partner wallet holds %.2f USD; top up the wallet and run the task again"
-                % (self.plan.total_cost, self.wallet_balance or 0.0),
-                **self.as_result(),
-            )
+        self.funds.require(**self.as_result())
 
 
 def cost(client: CmrClient, plan: OrderPlan, max_cost: t.Optional[float]) -> Costing:

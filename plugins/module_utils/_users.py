@@ -5,14 +5,15 @@
 
 # This file is private to the collection: its content may change at any time without notice.
 
-"""Reading users and the partner wallet, shared by the modules that need them."""
+"""Reading users and the partner wallet, and the one funds check of every purchase."""
 
 from __future__ import annotations
 
 import typing as t
+from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 
 
@@ -24,12 +25,9 @@ def normalise_user(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 def get_user(client: CmrClient, user_id: str) -> t.Optional[dict[str, t.Any]]:
     """The user with this ID, or None when CMR does not know it."""
-    try:
-        response = client.call(_api.USER, query={_api.USER_ID: user_id})
-    except CmrApiError as exc:
-        if exc.status == 404:
-            return None
-        raise
+    response = call_unless_missing(client, _api.USER, query={_api.USER_ID: user_id})
+    if response is None:
+        return None
     if not isinstance(response.data, dict):
         raise CmrModuleError("Unexpected response from CMR: user %s is not an object" % user_id)
     return normalise_user(response.data)
@@ -62,3 +60,47 @@ def read_wallet(client: CmrClient) -> dict[str, t.Any]:
     if isinstance(balance, bool) or not isinstance(balance, (int, float)):
         raise CmrModuleError("Unexpected response from CMR: the wallet has no numeric balance")
     return {"balance": float(balance), "currency": wallet.get("currency") or "USD"}
+
+
+@dataclass(frozen=True)
+class Funds:
+    """A price and the partner wallet that pays it: the funds check every money-spending path shares.
+
+    A path that spends money reads the wallet once while planning (``read_funds()``), returns
+    ``as_result()`` (``wallet_balance``, ``sufficient_funds``), calls ``warn_if_short()`` (a
+    warning in check mode) and, in a real run, ``require()`` before it sends anything.
+    ``what`` names the purchase ("order", "renewal of acme.com") and ``done`` what did not
+    happen when it is refused ("ordered", "renewed").
+    """
+
+    cost: t.Optional[float]  # None: CMR gave no price, so the wallet cannot be judged
+    wallet_balance: t.Optional[float]  # None: nothing to buy, the wallet was not read
+    what: str
+    done: str
+
+    @property
+    def sufficient(self) -> bool:
+        return self.cost is None or self.wallet_balance is None or self.wallet_balance >= self.cost
+
+    def as_result(self) -> dict[str, t.Any]:
+        return {"wallet_balance": self.wallet_balance, "sufficient_funds": self.sufficient}
+
+    def warn_if_short(self, module: t.Any) -> None:
+        """In check mode, say that a real run will refuse what the wallet cannot pay."""
+        if module.check_mode and not self.sufficient:
+            module.warn("the wallet (%.2f USD) cannot pay this %s (%.2f USD); a real run will refuse it"
+                        % (self.wallet_balance or 0.0, self.what, self.cost or 0.0))
+
+    def require(self, **details: t.Any) -> None:
+        """Refuse, in one line and before anything is sent, what the wallet cannot pay."""
+        if not self.sufficient:
+            raise CmrModuleError(
+                "nothing was %s: the %s costs %.2f USD but the partner wallet holds %.2f USD; top up the wallet and run the task again"
+                % (self.done, self.what, self.cost or 0.0, self.wallet_balance or 0.0),
+                **details,
+            )
+
+
+def read_funds(client: CmrClient, cost: t.Optional[float], what: str, done: str) -> Funds:
+    """The wallet, read once, against the price of a purchase (see ``Funds``)."""
+    return Funds(cost, read_wallet(client)["balance"], what, done)

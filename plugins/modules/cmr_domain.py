@@ -29,7 +29,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Check mode sends no write. With O(renew=true) it reports the renewal price (RV(renewal.price)) without paying.
+      - Check mode sends no write. With O(renew=true) it reports the renewal price (RV(renewal.price)), the wallet balance
+        and whether it covers the price without paying, and warns when it does not.
   diff_mode:
     support: full
     details:
@@ -86,7 +87,8 @@ options:
     type: str
   renew:
     description:
-      - Renew the registration for one year, paid from the partner wallet.
+      - Renew the registration for one year, paid from the partner wallet. When the wallet cannot pay the renewal price
+        the task fails before anything is sent.
       - Acts only inside the renewal window (an C(ACTIVE) domain within 45 days of expiry, or a domain in C(GRACE_PERIOD));
         otherwise nothing is sent, the task reports no change, and RV(renewal.reason) says why and when the window opens.
         A renewed domain is outside the window again, so the option can stay in a playbook that runs often.
@@ -226,6 +228,16 @@ renewal:
       description: Price of a one-year renewal, charged to the partner wallet (not charged in check mode).
       type: float
       sample: 14.5
+    wallet_balance:
+      description: The partner wallet balance in USD, when the domain can be renewed now.
+      type: float
+      sample: 250.0
+    sufficient_funds:
+      description:
+        - Whether the wallet covers RV(renewal.price), when the domain can be renewed now. A renewal is refused before anything
+          is sent when it does not; check mode warns.
+        - True when CMR gives no price to check.
+      type: bool
 msg:
   description: What the task did or why it did nothing, for renewals.
   returned: when O(renew=true)
@@ -235,7 +247,7 @@ msg:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
     canonical_name,
     list_domains,
@@ -247,6 +259,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains impo
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 SETTINGS = ("auto_renew", "forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name")
@@ -256,6 +269,7 @@ GOOGLE_CLIENT = ("google_client_id", "google_app_name")
 
 class Domain(Resource):
     name = "domain"
+    funds: t.Optional[Funds] = None  # the wallet against the renewal's price, when a renewal is planned
 
     def find(self) -> t.Optional[dict[str, t.Any]]:
         domain = pick_domain(list_domains(self.client, self.params["user_id"], check_user=True), self.params["name"])
@@ -294,6 +308,9 @@ class Domain(Resource):
             return plan
         price = renewal_prices(self.client, self.params["user_id"], [current["name"]]).get(canonical_name(current["name"]), {})
         renewal["price"] = price.get("renewal_price")
+        self.funds = read_funds(self.client, renewal["price"], "renewal of %s" % current["name"], "renewed")
+        renewal.update(self.funds.as_result())
+        self.funds.warn_if_short(self.module)
         extra["msg"] = "%s; renewing for one year at %s" % (window.reason, renewal["price"])
         changes = dict(plan.changes, expiry_date=one_year_later(current.get("expiry_date")))
         return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes, extra={**plan.extra, **extra})
@@ -330,6 +347,11 @@ class Domain(Resource):
             )
 
     # --- applying ----------------------------------------------------------------------------
+    def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
+        if "expiry_date" in plan.changes and self.funds is not None:
+            self.funds.require(renewal=plan.extra["renewal"])  # before anything is sent, the other settings included
+        return super().apply(plan)
+
     def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
         user_id, name = self.params["user_id"], current["name"]
         wanted = {**current, **changes}
@@ -368,13 +390,9 @@ class Domain(Resource):
                 ) from exc
 
     def delete(self, current: dict[str, t.Any]) -> None:
-        try:
-            self.client.call(_api.DOMAIN_REMOVE, query={_api.USER_ID: self.params["user_id"]}, body={_api.DOMAINS: [current["name"]]})
-        except CmrApiError as exc:
-            if exc.status == 404:
-                return  # already gone
-            raise
-        if self.params["wait"]:
+        query, body = {_api.USER_ID: self.params["user_id"]}, {_api.DOMAINS: [current["name"]]}
+        removed = call_unless_missing(self.client, _api.DOMAIN_REMOVE, query=query, body=body)
+        if removed is not None and self.params["wait"]:  # None: already gone
             self.wait_until(lambda domain: domain is None, "the removal of %s" % current["name"])
 
     def wait_until(self, done: t.Callable[[t.Optional[dict[str, t.Any]]], bool], what: str) -> dict[str, t.Any]:

@@ -25,11 +25,13 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PURCHASE
 attributes:
   check_mode:
     support: full
     details:
-      - Check mode sends no write. Creating a mailbox reports its price (RV(estimated_cost)) without ordering.
+      - Check mode sends no write. Creating a mailbox reports its price (RV(estimated_cost)), RV(wallet_balance) and
+        RV(sufficient_funds) without ordering, and warns when the wallet cannot pay it.
   diff_mode:
     support: full
     details:
@@ -100,15 +102,6 @@ options:
         quotes the price.
     type: bool
     default: false
-  max_cost:
-    description:
-      - The most the creation of the mailbox may cost, in USD; a higher estimate is refused before anything is sent.
-    type: float
-  mailbox_price:
-    description:
-      - Monthly price of one mailbox in USD, used for the estimate of a creation. The default is CMR's documented standard rate.
-    type: float
-    default: 3.0
   wait:
     description:
       - Wait until a created mailbox is C(ACTIVE), an update is visible, or a removed mailbox is gone.
@@ -122,6 +115,7 @@ options:
     default: 300
 notes:
   - A new mailbox joins the domain's running subscription; when the domain's subscription has ended a new one is started.
+  - Creating a mailbox reads the partner wallet first; when it cannot pay the estimate the task fails before anything is ordered.
   - Use M(coldmailreseller.cmr.cmr_order) to create many mailboxes at once, and M(coldmailreseller.cmr.cmr_mailbox_info)
     to read credentials.
 seealso:
@@ -218,6 +212,17 @@ estimated_cost:
   returned: always
   type: float
   sample: 3.0
+wallet_balance:
+  description: The partner wallet balance in USD before the mailbox is bought. Null when nothing is bought (the wallet was not read).
+  returned: always
+  type: float
+  sample: 250.0
+sufficient_funds:
+  description:
+    - Whether the wallet covers RV(estimated_cost). Creating a mailbox is refused before anything is ordered when it does not.
+    - True when nothing is bought.
+  returned: always
+  type: bool
 deletes_workspace:
   description: True when the mailbox removed is the last of its domain, so CMR deletes the workspace (subscription) with it.
   returned: when O(state=absent) and the mailbox exists
@@ -227,7 +232,6 @@ deletes_workspace:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
@@ -252,6 +256,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
+    PURCHASE_ARGUMENT_SPEC,
     Costing,
     OrderPlan,
     OrderSettings,
@@ -367,17 +372,19 @@ class Mailbox(Resource):
                 "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] == "active"}
         order_plan = OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=self.params["mailbox_price"])
         self.costing = cost(self.client, order_plan, self.params["max_cost"])
+        funds = self.costing.funds
         if not self.params["confirm"]:
             raise CmrModuleError(
                 "mailbox %s does not exist; creating it places a mailbox order of %.2f USD (first month at mailbox_price). "
                 "Set confirm: true to buy it" % (email, order_plan.total_cost),
-                estimated_cost=order_plan.total_cost,
+                estimated_cost=order_plan.total_cost, **funds.as_result(),
             )
+        funds.warn_if_short(self.module)
         self.creation = {"domain": domain, "plan": order_plan}
         wanted_warmup = _api.WARMUP_ACTIVE if self.params["warmup"] == "active" else None
         after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
         after = {key: value for key, value in after.items() if value}
-        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost})
+        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost, **funds.as_result()})
 
     # --- apply ---------------------------------------------------------------------------------
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -413,13 +420,8 @@ class Mailbox(Resource):
         return wanted
 
     def delete(self, current: dict[str, t.Any]) -> None:
-        try:
-            remove(self.client, self.user_id, current["mailbox_id"])
-        except CmrApiError as exc:
-            if exc.status == 404:
-                return  # already gone
-            raise
-        if self.params["wait"]:
+        removed = remove(self.client, self.user_id, current["mailbox_id"])
+        if removed and self.params["wait"]:  # not removed: already gone
             self.wait_until(lambda mb: mb is None, "the removal of %s" % current.get("email"), current["mailbox_id"])
 
     def wait_until(self, done: t.Callable[[t.Optional[dict[str, t.Any]]], bool], what: str, mailbox_id: str) -> dict[str, t.Any]:
@@ -427,8 +429,8 @@ class Mailbox(Resource):
 
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
         result = super().result(plan, obj)
-        result.setdefault("estimated_cost", 0.0)
-        return result
+        nothing_bought = {"estimated_cost": 0.0, **self.costing.funds.as_result()}  # wallet_balance None: not read
+        return {**nothing_bought, **result}
 
 
 ARGUMENT_SPEC = dict(
@@ -444,10 +446,9 @@ ARGUMENT_SPEC = dict(
     warmup=dict(type="str", choices=list(WARMUP_CHOICES)),
     warmup_settings=dict(type="dict"),
     confirm=dict(type="bool", default=False),
-    max_cost=dict(type="float"),
-    mailbox_price=dict(type="float", default=_api.STANDARD_MAILBOX_PRICE),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
+    **PURCHASE_ARGUMENT_SPEC,
 )
 
 

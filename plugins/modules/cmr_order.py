@@ -34,6 +34,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PURCHASE
 attributes:
   check_mode:
     support: full
@@ -124,17 +125,6 @@ options:
       - An order created earlier with O(confirm=false). The module reads it; with O(confirm=true) it processes (pays for)
         the order once, after checking availability, O(max_cost) and the wallet again. A processed order reports no change.
     type: str
-  max_cost:
-    description:
-      - The most this task may spend, in USD. An order whose RV(plan.total_cost) is higher is refused before anything is sent,
-        in check mode too.
-    type: float
-  mailbox_price:
-    description:
-      - Monthly price of one mailbox in USD, used for the estimate (the first month is charged with the order).
-      - The default is CMR's documented standard rate. Change it if your account has negotiated pricing.
-    type: float
-    default: 3.0
   wait:
     description:
       - Wait until every ordered domain and mailbox is C(ACTIVE) before returning.
@@ -315,6 +305,7 @@ import typing as t
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import NONE, UPDATE, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
+    PURCHASE_ARGUMENT_SPEC,
     Costing,
     OrderPlan,
     OrderSettings,
@@ -372,9 +363,8 @@ class Order(Resource):
     def warn_about(self, order_plan: OrderPlan) -> None:
         if order_plan.with_warmup:
             self.module.warn("CMR does not publish the warm-up price; the estimate does not include warm-up charges")
-        if self.module.check_mode and not self.costing.sufficient_funds and self.params["confirm"]:
-            self.module.warn("the wallet (%.2f USD) cannot pay this order (%.2f USD); a real run will refuse it"
-                             % (self.costing.wallet_balance or 0.0, order_plan.total_cost))
+        if self.params["confirm"]:  # an unconfirmed order is not charged
+            self.costing.funds.warn_if_short(self.module)
 
     # --- apply ---------------------------------------------------------------------------------
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
@@ -434,10 +424,9 @@ ARGUMENT_SPEC = dict(
     auto_renew=dict(type="bool"),
     confirm=dict(type="bool", required=True),
     order_id=dict(type="str"),
-    max_cost=dict(type="float"),
-    mailbox_price=dict(type="float", default=_api.STANDARD_MAILBOX_PRICE),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=600),
+    **PURCHASE_ARGUMENT_SPEC,
 )
 
 

@@ -170,7 +170,10 @@ renewal:
       description: The partner wallet balance in USD, when the subscription can be renewed now.
       type: float
     sufficient_funds:
-      description: Whether the wallet covers the estimate, when the subscription can be renewed now. A renewal is refused before any charge when it does not.
+      description:
+        - Whether the wallet covers the estimate, when the subscription can be renewed now. A renewal is refused before anything is sent
+          when it does not; check mode warns.
+        - True when CMR gives no price to check.
       type: bool
 deleted_mailboxes:
   description: Addresses of the mailboxes the cancellation deletes.
@@ -196,7 +199,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscription
     renewal_cost,
     renewal_eligibility,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 RENEWED = "renewed"  # pseudo-field of the plan: the period moves on
@@ -205,6 +208,7 @@ RENEWED = "renewed"  # pseudo-field of the plan: the period moves on
 class Subscription(Resource):
     name = "subscription"
     found: t.Optional[dict[str, t.Any]] = None  # what find() saw, also when there is nothing to do
+    funds: t.Optional[Funds] = None  # the wallet against the renewal's price, when a renewal is planned
 
     @property
     def wanted_state(self) -> str:
@@ -256,11 +260,9 @@ class Subscription(Resource):
         if not eligibility.eligible:
             plan.extra["msg"] = eligibility.reason
             return plan
-        renewal["wallet_balance"] = read_wallet(self.client)["balance"]
-        renewal["sufficient_funds"] = renewal["estimated_cost"] is None or renewal["wallet_balance"] >= renewal["estimated_cost"]
-        if self.module.check_mode and not renewal["sufficient_funds"]:
-            self.module.warn("the wallet (%.2f USD) cannot pay this renewal (about %.2f USD); a real run will refuse it"
-                             % (renewal["wallet_balance"], renewal["estimated_cost"]))
+        self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed")
+        renewal.update(self.funds.as_result())
+        self.funds.warn_if_short(self.module)
         changes = dict(plan.changes, **{RENEWED: True})
         return Plan(UPDATE, before=dict(current, **{RENEWED: False}), after={**current, **changes}, changes=changes, extra=plan.extra)
 
@@ -273,6 +275,8 @@ class Subscription(Resource):
 
     # --- apply ---------------------------------------------------------------------------------
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
+        if plan.changes.get(RENEWED) and self.funds is not None:
+            self.funds.require(renewal=plan.extra["renewal"])  # before anything is sent, auto_renew included
         current = {key: value for key, value in (plan.before or {}).items() if key not in (RENEWED, "mailboxes")}
         if plan.changes.get("status") == _api.SUBSCRIPTION_CANCELLED:
             return self.cancel(current)
@@ -280,7 +284,7 @@ class Subscription(Resource):
             self.client.call(_api.SUBSCRIPTION_AUTO_RENEW, body={_api.SUBSCRIPTION_ID: current["subscription_id"], _api.AUTO_RENEW: plan.changes["auto_renew"]})
             current["auto_renew"] = plan.changes["auto_renew"]
         if plan.changes.get(RENEWED):
-            return self.renew(current, plan.extra["renewal"])
+            return self.renew(current)
         return current
 
     def cancel(self, current: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -294,11 +298,8 @@ class Subscription(Resource):
                      "the workspace of %s to be deleted" % current["domain"], initial=0.5)
         return self.refetch(current)
 
-    def renew(self, current: dict[str, t.Any], renewal: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    def renew(self, current: dict[str, t.Any]) -> dict[str, t.Any]:
         """Send the renewal once; a lost answer is settled by reading the subscription (DESIGN §2)."""
-        if not renewal["sufficient_funds"]:
-            raise CmrModuleError("nothing was renewed: the renewal costs about %.2f USD but the partner wallet holds %.2f USD"
-                                 % (renewal["estimated_cost"], renewal["wallet_balance"]), renewal=renewal)
         try:
             self.client.call(_api.SUBSCRIPTION_RENEW, body={_api.SUBSCRIPTION_IDS: [current["subscription_id"]]})
         except CmrApiError as exc:

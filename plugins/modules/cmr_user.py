@@ -187,7 +187,7 @@ import re
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user
@@ -246,7 +246,7 @@ class User(Resource):
 
     def delete(self, current: dict[str, t.Any]) -> None:
         try:
-            self.client.call(_api.USER_DELETE, query={_api.USER_ID: current["user_id"]})
+            call_unless_missing(self.client, _api.USER_DELETE, query={_api.USER_ID: current["user_id"]})  # 404: already gone
         except CmrApiError as exc:
             data = exc.data if isinstance(exc.data, dict) else {}
             if exc.status and 400 <= exc.status < 500 and (_api.DOMAIN_COUNT in data or _api.MAILBOX_COUNT in data):
@@ -257,8 +257,6 @@ class User(Resource):
                     domain_count=data.get(_api.DOMAIN_COUNT),
                     mailbox_count=data.get(_api.MAILBOX_COUNT),
                 ) from exc
-            if exc.status == 404:
-                return  # already gone
             raise
 
 

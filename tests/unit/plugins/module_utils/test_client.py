@@ -33,6 +33,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client impor
     CmrConfigError,
     CmrResponse,
     _transport_kind,
+    call_unless_missing,
 )
 
 KEY = "KEY-0123456789-SECRET"
@@ -691,3 +692,14 @@ def test_read_only_posts_are_reads_and_safe_to_repeat() -> None:
     assert not _api.DNS_CREATE.reads and not _api.DNS_CREATE.safe_to_repeat
     assert not _api.DNS_UPDATE.reads and _api.DNS_UPDATE.safe_to_repeat
     assert not _api.ORDER_CREATE.safe_to_repeat
+
+
+def test_a_missing_object_is_none_and_every_other_failure_is_raised(cmr: FakeCmr) -> None:
+    """Reads by ID and removals share one rule: 404 means "not there (any more)"."""
+    cmr.on("/users", err(404, "User not found"), ok({"userId": "U1"}), err(409, "User still has 1 domain(s)"))
+    client = make(cmr.url)
+    assert call_unless_missing(client, _api.USER_DELETE, query={"userId": "U9"}) is None
+    assert call_unless_missing(client, GET_USER, query={"userId": "U1"}).data == {"userId": "U1"}  # type: ignore[union-attr]
+    with pytest.raises(CmrApiError) as exc:
+        call_unless_missing(client, _api.USER_DELETE, query={"userId": "U1"})
+    assert exc.value.status == 409

@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import datetime
+import typing as t
 
 import pytest
 
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
     PAUSE,
@@ -20,6 +23,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     on_domain,
     pick_mailbox,
     removal_refusal,
+    remove,
     settings_changes,
     split_address,
     validate_warmup_settings,
@@ -126,3 +130,26 @@ def test_a_mailbox_read_by_id_belongs_to_its_owner_only() -> None:
     assert not belongs_to({"user_id": "U2"}, "U1")
     assert belongs_to({"user_id": None}, "U1")  # CMR did not say: the ID itself was given by the task
     assert belongs_to({"user_id": "U2"}, None)
+
+
+class OneAnswer:
+    """A client whose every call gets ``answer`` (raised when it is an exception)."""
+
+    def __init__(self, answer: t.Any) -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, t.Any, t.Any]] = []
+
+    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+        self.calls.append((endpoint.path, query, body))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_removing_a_mailbox_that_is_already_gone_is_not_an_error() -> None:
+    done = OneAnswer(CmrResponse(200, "Mailbox removed", None, "ACT_1"))
+    assert remove(done, "U1", "M1") is True  # type: ignore[arg-type]
+    assert done.calls == [(_api.MAILBOX_REMOVE.path, {_api.USER_ID: "U1"}, {_api.MAILBOX_ID: "M1"})]
+    assert remove(OneAnswer(CmrApiError(404, "Mailbox not found", "DELETE", "/mailboxes")), "U1", "M1") is False  # type: ignore[arg-type]
+    with pytest.raises(CmrApiError):
+        remove(OneAnswer(CmrApiError(400, "Too close to expiry", "DELETE", "/mailboxes")), "U1", "M1")  # type: ignore[arg-type]

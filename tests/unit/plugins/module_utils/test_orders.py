@@ -9,11 +9,14 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+import yaml
 
+from ansible_collections.coldmailreseller.cmr.plugins.doc_fragments._common import ModuleDocFragment
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
+    PURCHASE_ARGUMENT_SPEC,
     Costing,
     MailboxOrder,
     NewDomain,
@@ -180,6 +183,22 @@ def test_funds_are_checked_against_the_estimate() -> None:
     assert not poor.sufficient_funds
     with pytest.raises(CmrModuleError, match="nothing was ordered: the order costs 12.00 USD but the partner wallet holds 11.99 USD"):
         poor.require_funds()
+
+
+def test_the_order_result_carries_the_shared_funds_keys() -> None:
+    plan = OrderPlan(new_domains=[NewDomain("acme.com", 1, price_per_year=12.0)])
+    result = Costing(plan, 5.0).as_result()
+    assert {key: result[key] for key in ("estimated_cost", "wallet_balance", "sufficient_funds")} == {
+        "estimated_cost": 12.0, "wallet_balance": 5.0, "sufficient_funds": False}
+    assert Costing(plan, 5.0).funds.as_result() == {"wallet_balance": 5.0, "sufficient_funds": False}
+
+
+def test_the_purchase_options_are_documented_as_specified() -> None:
+    documented = yaml.safe_load(ModuleDocFragment.PURCHASE)["options"]
+    assert sorted(documented) == sorted(PURCHASE_ARGUMENT_SPEC)
+    for name, spec in PURCHASE_ARGUMENT_SPEC.items():
+        assert documented[name]["type"] == spec["type"]
+        assert documented[name].get("default") == spec.get("default")
 
 
 def test_mailboxes_join_a_running_subscription_else_start_a_new_one() -> None:
