@@ -122,9 +122,10 @@ class _Backoff:
 class CmrClient:
     """One client per module run; one `requests.Session` per client.
 
-    ``retries`` is the number of re-sends after the first attempt and ``retry_timeout`` the
-    total seconds spent waiting between attempts (pacing not included); whichever runs out
-    first ends the retries. ``backoff_initial``/``backoff_max`` shape the exponential backoff
+    ``retries`` is the number of re-sends of one request after its first attempt and
+    ``retry_timeout`` the total seconds spent waiting between attempts over all the calls of
+    this client, i.e. the module run (pacing not included); whichever runs out first ends the
+    retries. ``backoff_initial``/``backoff_max`` shape the exponential backoff
     (REFERENCE §3.6 suggests starting near a few seconds, capped near 30 s). With
     ``report_errors`` the ``error_callback`` (default: POST /send-errors) receives
     ``(method, full_path, query, payload, response)`` with secrets already redacted.
@@ -153,7 +154,7 @@ class CmrClient:
         self._key = api_key
         self._timeout = timeout
         self._retries = retries
-        self._retry_timeout = retry_timeout
+        self._retry_time_left = retry_timeout  # seconds of retry waits left for this run (api_retry_timeout)
         self._min_interval = min_interval
         self._backoff = (backoff_initial, backoff_max)
         self._callback = (error_callback or self._post_error_report) if report_errors else None
@@ -173,17 +174,21 @@ class CmrClient:
 
     def call(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None = None, body: t.Any = None) -> CmrResponse:
         """Send one API call (with retries where safe) and return the unwrapped envelope."""
-        backoff = _Backoff(self._retries, self._retry_timeout, *self._backoff)
-        while True:
-            outcome = self._attempt(endpoint, query, body)
-            if isinstance(outcome, CmrResponse):
-                if not endpoint.reads:
-                    self.writes_applied += 1
-                return outcome
-            delay = backoff.next_delay(outcome.retry_after) if outcome.retryable else None
-            if delay is None:
-                raise self._final_error(endpoint, query, body, outcome)
-            self._sleep(delay)
+        # api_retries counts per request; api_retry_timeout is one budget for the whole run (every call shares it).
+        backoff = _Backoff(self._retries, self._retry_time_left, *self._backoff)
+        try:
+            while True:
+                outcome = self._attempt(endpoint, query, body)
+                if isinstance(outcome, CmrResponse):
+                    if not endpoint.reads:
+                        self.writes_applied += 1
+                    return outcome
+                delay = backoff.next_delay(outcome.retry_after) if outcome.retryable else None
+                if delay is None:
+                    raise self._final_error(endpoint, query, body, outcome)
+                self._sleep(delay)
+        finally:
+            self._retry_time_left = backoff.remaining
 
     def get_all(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, items_key: str | None) -> list:
         """Read a list endpoint to the last page; items sit at data[items_key] (data itself if None)."""

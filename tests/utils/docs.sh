@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Documentation: lint the plugin docs and build the HTML site with antsibull-docs.
+# Documentation: check that ansible-doc renders every module, lint the plugin docs and build
+# the HTML site with antsibull-docs.
 #
-#   tests/utils/docs.sh          lint + site (output: build/docs/html/index.html)
-#   tests/utils/docs.sh lint     lint only
+#   tests/utils/docs.sh          ansible-doc + lint + site (output: build/docs/html/index.html)
+#   tests/utils/docs.sh lint     ansible-doc + lint only
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_venv
 mode="${1:-all}"
@@ -10,6 +11,39 @@ mode="${1:-all}"
 layout_collection
 export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_ROOT"
 export ANSIBLE_HOME="$WORK/ansible-home"
+
+# Every module in plugins/modules/ renders with ansible-doc (issue #3), with the sections a
+# user reads: description, options, attributes check_mode/diff_mode, EXAMPLES, RETURN VALUES.
+modules=()
+for module_file in "$COLL_DIR"/plugins/modules/*.py; do
+    module="$(basename "$module_file" .py)"
+    [[ "$module" == _* ]] || modules+=("$COLL_FQCN.$module")
+done
+[[ ${#modules[@]} -gt 0 ]] || die "no modules found in $COLL_DIR/plugins/modules"
+log "ansible-doc: ${#modules[@]} modules"
+for module in "${modules[@]}"; do
+    text="$(ansible-doc "$module" 2>&1)" || die "ansible-doc $module failed: $text"
+    for section in "> MODULE $module " "OPTIONS (" "ATTRIBUTES:" "EXAMPLES:" "RETURN VALUES:"; do
+        [[ "$text" == *"$section"* ]] || die "ansible-doc $module: no '$section' in its output"
+    done
+done
+ansible-doc --json "${modules[@]}" | "$PY" -c '
+import json, sys
+docs = json.load(sys.stdin)
+wanted = sys.argv[1:]
+assert sorted(docs) == sorted(wanted), "ansible-doc --json did not return every module: %s" % sorted(set(wanted) - set(docs))
+for name, plugin in sorted(docs.items()):
+    doc = plugin["doc"]
+    problems = [what for what, ok in (
+        ("short_description", doc.get("short_description")),
+        ("description", doc.get("description")),
+        ("attributes.check_mode", "check_mode" in (doc.get("attributes") or {})),
+        ("attributes.diff_mode", "diff_mode" in (doc.get("attributes") or {})),
+        ("EXAMPLES", (plugin.get("examples") or "").strip()),
+        ("RETURN", plugin.get("return") is not None),
+    ) if not ok]
+    assert not problems, "%s: missing %s" % (name, ", ".join(problems))
+' "${modules[@]}" || die "ansible-doc --json: incomplete module documentation"
 
 log "antsibull-docs lint-collection-docs --plugin-docs"
 antsibull-docs lint-collection-docs --plugin-docs "$COLL_DIR"

@@ -82,6 +82,20 @@ def test_clock_moves_stored_dates_into_the_past(sim, make_user):
     assert state["wallet"] == 1000
 
 
+def test_tick_runs_due_work_and_counts_what_is_pending(sim_factory, sim, make_user):
+    idle = sim.control("POST", "tick")
+    assert idle == {"ran": 0, "pending": 0}
+    slow = sim_factory(async_delay=30)
+    user_id = slow.api("POST", "/users", json=USER)[1]["data"]["id"]
+    assert slow.api("POST", "/orders/json", query={"userId": user_id}, json={
+        "domains": [{"domain": "ticked.com", "years": 1}], "mailboxes": {"ticked.com": [{"username": "a", "firstName": "A", "lastName": "B"}]}})[0] == 200
+    pending = slow.control("POST", "tick")
+    assert pending["ran"] == 0 and pending["pending"] >= 1  # nothing is due for 30 s
+    assert slow.state()["mailboxes"][0]["status"] == "IN_PROGRESS"
+    make_user()  # the shared server is unaffected
+    assert sim.control("POST", "tick")["pending"] == 0
+
+
 # -- faults --------------------------------------------------------------------------------------
 
 def test_fault_status_with_retry_after(sim):

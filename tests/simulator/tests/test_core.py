@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import http.client
 import json
+import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +17,8 @@ import time
 import pytest
 import voluptuous as vol
 
-from cmrsim import core
+# Importing cmrsim.handlers registers every route in core.ROUTES.
+from cmrsim import catalog, core, handlers  # noqa: F401  pylint: disable=unused-import
 from cmrsim.state import State, shift_date_string
 from conftest import SIM_DIR, USER
 
@@ -187,8 +192,85 @@ def test_signal_exits_zero(sim_factory, sig):
 
 def test_listening_line_is_the_only_stdout(sim_factory):
     server = sim_factory()
-    server.stop()
-    assert server.proc.returncode == 0
+    assert server.api("GET", "/wallet")[0] == 200
+    server.proc.send_signal(signal.SIGTERM)
+    rest = server.proc.stdout.read()  # everything after the listening line, up to the exit
+    assert server.proc.wait(10) == 0
+    assert rest == ""
+
+
+def test_documented_command_line_from_the_repository_root(tmp_path):
+    """Issue #2: ``python3 tests/simulator --port P --api-key K`` prints exactly ``listening on http://127.0.0.1:P``."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = os.path.dirname(os.path.dirname(SIM_DIR))
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    with subprocess.Popen([sys.executable, "tests/simulator", "--port", str(port), "--api-key", "K"], cwd=root, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            assert proc.stdout.readline() == f"listening on http://127.0.0.1:{port}\n"
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/integration/wallet", headers={"cmr-x-api-key": "K"})
+            assert conn.getresponse().status == 200
+            conn.close()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert out == ""
+
+
+def test_simulator_needs_only_the_standard_library_and_voluptuous():
+    """Issue #2: it starts from a fresh clone with only the declared dependencies (requirements.txt)."""
+    allowed = set(sys.stdlib_module_names) | {"cmrsim", "voluptuous"}
+    found = {}
+    for folder, dummy, files in os.walk(SIM_DIR):
+        if os.sep + "tests" in folder[len(SIM_DIR):] or "__pycache__" in folder:
+            continue
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as handle:
+                    tree = ast.parse(handle.read())
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        found.update({alias.name.split(".")[0]: path for alias in node.names})
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                        found[node.module.split(".")[0]] = path
+    assert "voluptuous" in found and "cmrsim" in found  # the walk did see the code
+    assert {name: path for name, path in found.items() if name not in allowed} == {}
+    with open(os.path.join(os.path.dirname(os.path.dirname(SIM_DIR)), "requirements.txt"), encoding="utf-8") as handle:
+        assert re.search(r"^voluptuous\b", handle.read(), re.MULTILINE)
+
+
+# -- the README documents what the server does -------------------------------------------------------
+
+def readme_section(title: str) -> str:
+    with open(os.path.join(SIM_DIR, "README.md"), encoding="utf-8") as handle:
+        text = handle.read()
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def test_readme_endpoint_table_lists_every_route():
+    """Issue #2: "a table of every endpoint saying which parts are inferred" — the same set the server routes."""
+    listed = set()
+    for line in readme_section("Endpoints").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not re.fullmatch(r"[A-Z]+(, [A-Z]+)*", cells[0]):
+            continue
+        for path in re.findall(r"`([^`]+)`", cells[1]):
+            listed |= {(method, path.split("?")[0]) for method in cells[0].split(", ")}
+    assert listed == set(core.ROUTES)
+
+
+def test_readme_price_table_is_the_catalog():
+    rows = re.findall(r"`\.([a-z]+)` \| ([0-9.]+) \| ([0-9.]+)", readme_section("Deterministic data"))
+    assert {tld: (float(reg), float(ren)) for tld, reg, ren in rows} == catalog.TLD_PRICES
+    assert "Mailboxes 3.00 per mailbox per month" in readme_section("Deterministic data")
+    assert catalog.MAILBOX_PRICE == 3.00
 
 
 def test_cli_requires_port_and_key():

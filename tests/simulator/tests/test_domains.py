@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cmrsim import catalog
@@ -151,6 +153,16 @@ def test_renew_inside_window(sim, owned):
     assert (int(renewed[:4]), renewed[5:7]) == (int(expiry[:4]) + 1, expiry[5:7])  # one more year from the old expiry
     assert events(sim, "domain.renewal.success")[0]["actionId"] == body["actionId"]
     assert call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])[0] == 422  # next window is a year away
+
+
+def test_renewal_window_opens_exactly_45_days_before_expiry(sim, owned):
+    expiry = dt.datetime.fromisoformat(domain(sim, owned, "owned.com")["expiryDate"].replace("Z", "+00:00"))
+    days_left = (expiry - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
+    clock(sim, days_left - 45.1)  # 45.1 days before expiry: not yet
+    status, body, dummy = call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])
+    assert status == 422 and "45 days" in body["message"]
+    clock(sim, 0.2)  # 44.9 days before expiry: inside the window
+    assert call(sim, "POST", "/domains/renew", owned, domains=["owned.com"])[0] == 200
 
 
 def test_renew_402(sim, owned):

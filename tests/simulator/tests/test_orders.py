@@ -45,6 +45,21 @@ def test_accepted_order_lists_domains_and_mailboxes_at_once(sim_factory):
     assert subscription(slow, "fastlist.com")["subscriptionStatus"] == "ACTIVE"
 
 
+def test_mailboxes_pass_through_creating_password(sim_factory):
+    """REFERENCE §4: IN_PROGRESS → CREATING_PASSWORD → ACTIVE, one --async-delay step each; the order QUEUED → PROCESSING → COMPLETED."""
+    slow = sim_factory(async_delay=0.6)
+    user_id = slow.api("POST", "/users", json=USER)[1]["data"]["id"]
+    data = place(slow, user_id, {"stepwise.com": ["ann"]})
+    assert [mb["status"] for mb in mailboxes_of(slow, user_id)] == ["IN_PROGRESS"]
+    slow.wait_for(lambda: [mb["status"] for mb in mailboxes_of(slow, user_id)] == ["CREATING_PASSWORD"], interval=0.05)
+    assert order_status(slow, user_id, data["orderId"]) == "PROCESSING"
+    assert [d["status"] for d in domains_of(slow, user_id)] == ["ACTIVE"]
+    assert "password" not in slow.state()["mailboxes"][0] or not slow.state()["mailboxes"][0]["password"]
+    slow.wait_for(lambda: [mb["status"] for mb in mailboxes_of(slow, user_id)] == ["ACTIVE"], interval=0.05)
+    assert order_status(slow, user_id, data["orderId"]) == "COMPLETED"
+    assert slow.state()["mailboxes"][0]["password"]
+
+
 def test_provisioning_transitions_and_webhooks(sim, make_user):
     user_id = make_user()
     data = provision(sim, user_id, {"provisioned.com": ["alice", "bob"]}, years=2)

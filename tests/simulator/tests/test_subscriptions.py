@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cmrsim import catalog
@@ -132,10 +134,31 @@ def test_auto_renew_without_funds_goes_past_due(sim, make_user):
     assert events(sim, "subscription.renewal.failed")[0]["reason"] == "Insufficient wallet balance"
 
 
-def test_domain_in_grace_blocks_subscription_renewal(sim, subbed):
-    clock(sim, 368)  # domain in GRACE_PERIOD; subscription long lapsed
-    assert domain(sim, subbed[0], "sub-owner.com")["status"] == "GRACE_PERIOD"
-    assert subscription(sim, "sub-owner.com")["subscriptionStatus"] == "EXPIRED"
+def test_domain_in_grace_blocks_subscription_renewal(sim, make_user):
+    """REFERENCE §6.1/§13.7: a GRACE_PERIOD domain blocks the renewal of its subscription, automatic or manual."""
+    user_id = make_user()
+    provision(sim, user_id, {"graced.com": ["a"]})  # the subscription auto-renews (funds are plenty); the domain does not
+    state = sim.state()
+    dom = next(d for d in state["domains"] if d["domainName"] == "graced.com")
+    sub = next(s for s in state["subscriptions"] if s["domain"] == "graced.com")
+    # The registrar expiry comes in 2 days, the period end in 3: when the period ends the domain is in its grace period.
+    sim.control("POST", "seed", {"kind": "domains", "id": dom["domainId"], "object": {**dom, "expiryDate": iso_in(2)}})
+    sim.control("POST", "seed", {"kind": "subscriptions", "id": sub["subscriptionId"], "object": {**sub, "periodEnd": iso_in(3)}})
+    clock(sim, 3.5)
+    assert domain(sim, user_id, "graced.com")["status"] == "GRACE_PERIOD"
+    assert subscription(sim, "graced.com")["subscriptionStatus"] == "PAST_DUE"
+    assert "graced.com is GRACE_PERIOD" in events(sim, "subscription.renewal.failed")[-1]["reason"]
+    before = wallet(sim)
+    status, body, dummy = renew(sim, sub["subscriptionId"])
+    assert status == 422 and "renew the domain first" in body["message"] and wallet(sim) == before
+    assert sim.api("POST", "/domains/renew", json={"userId": user_id, "domains": ["graced.com"]})[0] == 200
+    sim.wait_for(lambda: domain(sim, user_id, "graced.com")["status"] == "ACTIVE")
+    assert renew(sim, sub["subscriptionId"])[0] == 200
+    sim.wait_for(lambda: subscription(sim, "graced.com")["subscriptionStatus"] == "ACTIVE")
+
+
+def iso_in(days: float) -> str:
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_price_moves_to_one_year_tier(sim, make_user):

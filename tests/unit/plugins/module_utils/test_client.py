@@ -413,6 +413,29 @@ def test_retry_budget_counts_seconds_waited(cmr: FakeCmr) -> None:
     assert len(cmr.seen("/users")) == 3 and cmr.reports() == []  # 429 is not an unexpected failure
 
 
+def test_retry_time_budget_spans_every_call_of_the_run(cmr: FakeCmr) -> None:
+    """api_retry_timeout: "total seconds a module may spend waiting between retries, across all its requests"."""
+    cmr.on("/users", err(429, **{"Retry-After": "1"}), ok(), err(429, **{"Retry-After": "1"}), ok(),
+           err(429, **{"Retry-After": "1"}), ok())
+    client = make(cmr.url, retries=10, retry_timeout=2.5)
+    client.call(GET_USER)
+    client.call(GET_USER)
+    with pytest.raises(CmrApiError) as caught:  # 2 s of the 2.5 s spent: the next wait of 1 s does not fit
+        client.call(GET_USER)
+    assert caught.value.status == 429
+    assert client._sleep == [1.0, 1.0]
+    assert len(cmr.seen("/users")) == 5
+
+
+def test_retries_count_per_request(cmr: FakeCmr) -> None:
+    """api_retries: "how many times a request ... is retried" — every call gets the full number."""
+    cmr.on("/users", err(503), err(503), ok(), err(503), err(503), ok())
+    client = make(cmr.url, retries=2)
+    client.call(GET_USER)
+    client.call(GET_USER)
+    assert len(cmr.seen("/users")) == 6 and len(client._sleep) == 4
+
+
 def test_backoff_grows_and_is_capped(cmr: FakeCmr) -> None:
     cmr.on("/users", *[err(503)] * 6)
     client = make(cmr.url, retries=5, backoff_initial=1.0, backoff_max=4.0, report_errors=False)
@@ -527,6 +550,22 @@ def test_pacing_keeps_min_interval_and_first_request_is_immediate(cmr: FakeCmr) 
     client.call(GET_USER)
     assert first < 0.09
     assert time.monotonic() - started >= 0.2
+
+
+def test_default_pacing_stays_below_five_requests_per_second(cmr: FakeCmr) -> None:
+    """DESIGN §2: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
+    times: list[float] = []
+
+    def stamp(req: Request) -> Reply:
+        times.append(time.monotonic())
+        return ok()
+
+    cmr.on("/users", *[stamp] * 6)
+    client = CmrClient(cmr.url, KEY)
+    for dummy in range(6):
+        client.call(GET_USER)
+    assert len(times) == 6
+    assert times[5] - times[0] >= 1.0  # never six requests within one second
 
 
 # --- error reports ------------------------------------------------------------------------
