@@ -319,6 +319,7 @@ MAILBOX_CREDENTIAL_FIELDS = {  # admin details only
 }
 MAILBOX_UPDATE_FIELDS = {"first_name": "firstName", "last_name": "lastName", "profile_picture": "profilePicture"}
 MAILBOX_STATUS_ACTIVE = "ACTIVE"
+MAILBOX_STATUS_EXPIRED = "EXPIRED"  # the subscription lapsed (REFERENCE §4)
 MAILBOX_REMOVAL_CUTOFF_HOURS = 24  # removal only earlier than this before the subscription expiry (REFERENCE §8.3)
 
 # Warmup (REFERENCE §8.5, help guide). The toggle endpoint is deliberately absent: it flips the

@@ -208,11 +208,14 @@ def warmup_reached(status: t.Optional[str], desired: t.Optional[str]) -> bool:
     return warmup_action(status, desired) is None
 
 
-def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None) -> t.Optional[str]:
+def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None, status: t.Optional[str] = None) -> t.Optional[str]:
     """Why CMR will refuse to remove a mailbox now (REFERENCE §8.3), or None.
 
-    Removal is accepted only earlier than 24 hours before the subscription's expiry.
+    Removal is accepted only earlier than 24 hours before the subscription's expiry. A mailbox
+    whose subscription lapsed (status EXPIRED) has no expiry ahead, so the rule does not apply.
     """
+    if status == _api.MAILBOX_STATUS_EXPIRED:
+        return None
     ends = parse_time(expiry)
     if ends is None:
         return None  # unknown expiry: let CMR decide

@@ -18,8 +18,9 @@ description:
     so a second run changes nothing.
   - Warm-up is set through CMR's explicit endpoints, never through its toggle. Enrolling a mailbox that was never
     enrolled, or whose warm-up was stopped, is a new enrolment that CMR charges for the rest of the billing period.
-  - Removal is permanent. CMR removes a mailbox only earlier than 24 hours before its subscription expires, and removing
-    the last mailbox of a domain deletes the whole workspace (its subscription); the module warns about it, in check mode too.
+  - Removal is permanent. CMR removes a mailbox only earlier than 24 hours before its subscription expires (a mailbox whose
+    subscription lapsed, status C(EXPIRED), can be removed at any time), and removing the last mailbox of a domain deletes
+    the whole workspace (its subscription); the module warns about it, in check mode too.
 author:
   - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -343,7 +344,7 @@ class Mailbox(Resource):
 
     def plan_removal(self, plan: Plan) -> Plan:
         current = plan.before or {}
-        refusal = removal_refusal(current.get("expiry_date"))
+        refusal = removal_refusal(current.get("expiry_date"), status=current.get("status"))
         if refusal:
             raise CmrModuleError("cannot remove %s: %s" % (current.get("email"), refusal))
         siblings = on_domain(self.user_mailboxes(), current.get("domain") or str(current.get("email")).split("@", 1)[-1])

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # playbooks/teardown_customer.yml end to end against the simulator: refused without
 # confirmation, a check-mode preview that changes nothing, the teardown, and a rerun that
-# changes nothing. Runs the playbook as the collection playbook, as users do.
+# changes nothing (and sends only reads). verify.yml also checks, through /_sim/requests, that
+# check mode sent no write and that the real run went in the documented order. Runs the
+# playbook as the collection playbook, as users do.
 set -eux
 
 vars=(-e @../../integration_config.yml)
@@ -23,3 +25,4 @@ ansible-playbook verify.yml -i ../../inventory "${vars[@]}" -e expect=gone "$@"
 
 ansible-playbook "$playbook" "${vars[@]}" "${customer[@]}" -e teardown_confirm=true "$@" | tee rerun.log
 grep -Eq 'changed=0 .*failed=0' rerun.log
+ansible-playbook verify.yml -i ../../inventory "${vars[@]}" -e expect=rerun "$@"

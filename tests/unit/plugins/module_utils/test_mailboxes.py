@@ -87,6 +87,12 @@ def test_removal_is_refused_within_24_hours_of_expiry() -> None:
     assert removal_refusal(None, NOW) is None  # unknown expiry: CMR decides
 
 
+def test_a_mailbox_whose_subscription_lapsed_can_be_removed() -> None:
+    # EXPIRED: the subscription ended without renewal, so there is no expiry ahead to be 24 hours before.
+    assert removal_refusal("2025-12-01T00:00:00Z", NOW, status="EXPIRED") is None
+    assert removal_refusal("2025-12-01T00:00:00Z", NOW, status="ACTIVE") is not None
+
+
 def test_warmup_settings_are_checked_and_coerced() -> None:
     assert validate_warmup_settings({"warmup_limit": "40", "warmup_reply_rate": 0.3, "warmup_on_weekdays": "yes"}) == {
         "warmup_limit": 40, "warmup_reply_rate": 0.3, "warmup_on_weekdays": True,

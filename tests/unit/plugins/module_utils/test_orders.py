@@ -37,7 +37,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders impor
     price_new_domains,
     process_order,
     send_order,
+    wait_provisioned,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
 
 USER = "U1"
 
@@ -345,6 +347,39 @@ def test_a_lost_process_answer_is_settled_by_reading_the_order() -> None:
     with pytest.raises(CmrModuleError, match="state unknown"):
         process_order(still, USER, order, OrderPlan())  # type: ignore[arg-type]
     assert still.sent(_api.ORDER_PROCESS) == 1
+
+
+# --- waiting until the order is provisioned ---------------------------------------------------------
+
+def provisioning(domain_status: str, mailbox_status: str, order_status: str = "QUEUED") -> FakeClient:
+    return FakeClient(
+        {("GET", "/orders/status"): ok({"orderId": "O1", "status": order_status}, None)},
+        {"/domains/by-user": [{"domainId": "D1", "domainName": "acme.com", "status": domain_status}],
+         "/mailboxes/single": [{"mailboxId": "M1", "email": "jane@acme.com", "status": mailbox_status}]},
+    )
+
+
+def test_the_wait_returns_the_ordered_domains_and_mailboxes_once_active() -> None:
+    client = provisioning("ACTIVE", "ACTIVE", "COMPLETED")
+    domains, mailboxes = wait_provisioned(client, USER, [Placed("domains", ["acme.com"], ["jane@acme.com"], order_id="O1")], 5)  # type: ignore[arg-type]
+    assert [d["name"] for d in domains] == ["acme.com"] and [m["email"] for m in mailboxes] == ["jane@acme.com"]
+
+
+def test_a_wait_that_times_out_says_the_order_is_still_running_and_must_not_be_resubmitted() -> None:
+    client = provisioning("PENDING", "IN_PROGRESS")
+    with pytest.raises(WaitTimeout) as exc:
+        wait_provisioned(client, USER, [Placed("domains", ["acme.com"], ["jane@acme.com"], order_id="O1")], 0)  # type: ignore[arg-type]
+    message = str(exc.value)
+    assert message.startswith("timed out after 0s waiting for the order of acme.com, jane@acme.com to become ACTIVE")
+    assert "still running on CMR and must not be resubmitted" in message and "\n" not in message
+    assert client.sent(_api.ORDER_CREATE) == 0 and client.sent(_api.MAILBOX_ORDER_CREATE) == 0
+
+
+def test_a_failed_order_stops_the_wait_with_its_id() -> None:
+    client = provisioning("PENDING", "IN_PROGRESS", "FAILED")
+    with pytest.raises(CmrModuleError, match="^CMR reports order O1 as FAILED") as exc:
+        wait_provisioned(client, USER, [Placed("domains", ["acme.com"], ["jane@acme.com"], order_id="O1")], 60)  # type: ignore[arg-type]
+    assert exc.value.details["changed"] is True
 
 
 # --- existing orders -----------------------------------------------------------------------------
