@@ -120,3 +120,18 @@ attributes:
     details:
       - This action does not modify state.
 """
+
+    # The domain whose DNS records the DNS modules read or change (with _dns.DOMAIN_ARGUMENT_SPEC).
+    DNS_DOMAIN = r"""
+options:
+  user_id:
+    description:
+      - The CMR user ID that owns O(domain). CMR refuses (and the module fails) when the user does not own the domain.
+    type: str
+    required: true
+  domain:
+    description:
+      - The domain name, for example V(acme-mail.com).
+    type: str
+    required: true
+"""

@@ -46,6 +46,12 @@ REPLACE = "replace"
 MX_WITH_PRIORITY = re.compile(r"^(\d+)\s+(\S+)$")  # "10 mx.example.com"
 MAX_PRIORITY = 65535
 
+# Options naming the domain of every DNS module (documented by the _common.DNS_DOMAIN fragment).
+DOMAIN_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "user_id": {"type": "str", "required": True},
+    "domain": {"type": "str", "required": True},
+}
+
 
 # --- one record -----------------------------------------------------------------------------
 

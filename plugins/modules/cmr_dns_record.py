@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.DNS_DOMAIN
 attributes:
   check_mode:
     support: full
@@ -34,16 +35,6 @@ attributes:
     details:
       - The diff lists the records removed or changed (before) and added or changed (after), nothing else.
 options:
-  user_id:
-    description:
-      - The CMR user ID that owns O(domain). CMR refuses (and the module fails) when the user does not own the domain.
-    type: str
-    required: true
-  domain:
-    description:
-      - The domain name, for example V(acme-mail.com).
-    type: str
-    required: true
   type:
     description:
       - Record type.
@@ -177,6 +168,7 @@ import typing as t
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._api import DMARC_APPENDED_TAGS
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     ABSENT,
+    DOMAIN_ARGUMENT_SPEC,
     RECORD_TYPES,
     Record,
     RecordSet,
@@ -201,8 +193,7 @@ class DnsRecord(RecordSet):
 
 
 ARGUMENT_SPEC = dict(
-    user_id=dict(type="str", required=True),
-    domain=dict(type="str", required=True),
+    **DOMAIN_ARGUMENT_SPEC,
     type=dict(type="str", required=True, choices=list(RECORD_TYPES)),
     host=dict(type="str", required=True),
     value=dict(type="str"),

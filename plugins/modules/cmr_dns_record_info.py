@@ -18,18 +18,9 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.DNS_DOMAIN
   - coldmailreseller.cmr._common.INFO_MODULE
 options:
-  user_id:
-    description:
-      - The CMR user ID that owns O(domain). CMR refuses (and the module fails) when the user does not own the domain.
-    type: str
-    required: true
-  domain:
-    description:
-      - The domain name, for example V(acme-mail.com).
-    type: str
-    required: true
   type:
     description:
       - Return only records of this type.
@@ -79,15 +70,14 @@ disabled_records:
   elements: dict
 """
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import RECORD_TYPES, RecordFilter, read_record_lists
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import DOMAIN_ARGUMENT_SPEC, RECORD_TYPES, RecordFilter, read_record_lists
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
 
 
 def main() -> None:
     module = CmrModule(
         dict(
-            user_id=dict(type="str", required=True),
-            domain=dict(type="str", required=True),
+            **DOMAIN_ARGUMENT_SPEC,
             type=dict(type="str", choices=list(RECORD_TYPES)),
             host=dict(type="str"),
         ),

@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.DNS_DOMAIN
 attributes:
   check_mode:
     support: full
@@ -32,16 +33,6 @@ attributes:
     details:
       - The diff lists the records removed or changed (before) and added or changed (after), nothing else.
 options:
-  user_id:
-    description:
-      - The CMR user ID that owns O(domain). CMR refuses (and the module fails) when the user does not own the domain.
-    type: str
-    required: true
-  domain:
-    description:
-      - The domain name, for example V(acme-mail.com).
-    type: str
-    required: true
   records:
     description:
       - The records, each a dictionary with the keys C(type), C(host), C(value), C(priority), C(excluded_dmarc_tags),
@@ -140,6 +131,7 @@ summary:
 """
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
+    DOMAIN_ARGUMENT_SPEC,
     RECORD_TYPES,
     RecordFilter,
     RecordSet,
@@ -168,8 +160,7 @@ class DnsRecords(RecordSet):
 
 
 ARGUMENT_SPEC = dict(
-    user_id=dict(type="str", required=True),
-    domain=dict(type="str", required=True),
+    **DOMAIN_ARGUMENT_SPEC,
     # Items are validated by _dns.validate_items (voluptuous): one-line errors naming item and field.
     records=dict(type="list", elements="dict", required=True),
     state=dict(type="str", default="present", choices=["present", "absent"]),
