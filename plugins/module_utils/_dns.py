@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import NONE, UPDATE, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 
@@ -101,15 +102,11 @@ class Record:
         return result
 
 
-def canonical_domain(domain: str) -> str:
-    return domain.strip().rstrip(".").lower()
-
-
 def normalise_host(host: t.Optional[str], domain: str) -> str:
     """``@``, an empty host and the bare domain are the apex; a fully qualified host loses the
     domain suffix; case and a trailing dot do not matter."""
     name = (host or "").strip().rstrip(".").lower()
-    zone = canonical_domain(domain)
+    zone = canonical_name(domain)
     if name in ("", APEX, zone):
         return APEX
     if name.endswith("." + zone):
@@ -461,7 +458,7 @@ def read_record_lists(client: CmrClient, user_id: str, domain: str) -> tuple[lis
     No user or domain lookup comes first: the DNS endpoint answers 403/404 itself when the
     user does not own the domain, which becomes one clear line here.
     """
-    zone = canonical_domain(domain)
+    zone = canonical_name(domain)
     try:
         data = client.call(_api.DNS_RECORDS, query={_api.USER_ID: user_id, _api.DOMAIN: zone}).data
     except CmrApiError as exc:
@@ -507,7 +504,7 @@ class RecordSet(Resource):
     def __init__(self, module: t.Any) -> None:
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
-        self.domain: str = canonical_domain(self.params["domain"])
+        self.domain: str = canonical_name(self.params["domain"])
 
     # hooks the two modules implement
     def wanted(self) -> list[Wanted]:

@@ -33,13 +33,18 @@ def get_user(client: CmrClient, user_id: str) -> t.Optional[dict[str, t.Any]]:
     return normalise_user(response.data)
 
 
+def same_email(one: t.Optional[str], other: t.Optional[str]) -> bool:
+    """E-mail addresses are compared without letter case (the natural key of a user)."""
+    return (one or "").strip().lower() == (other or "").strip().lower()
+
+
 def find_users(client: CmrClient, search: t.Optional[str] = None, email: t.Optional[str] = None) -> list[dict[str, t.Any]]:
     """All users (every page), narrowed by CMR's search text and an exact e-mail match."""
     text = search or email
     items = client.get_all(_api.USERS_LIST, {_api.USER_SEARCH: text} if text else {}, _api.USERS_LIST_KEY)
     users = [normalise_user(item) for item in items if isinstance(item, dict)]
     if email:
-        users = [user for user in users if str(user.get("email") or "").lower() == email.lower()]
+        users = [user for user in users if same_email(user.get("email"), email)]
     return users
 
 

@@ -190,7 +190,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user, same_email
 
 # REFERENCE §5.3: letters and digits of any script, spaces and . , ' # & ( ) / -
 ALLOWED_TEXT = re.compile(r"^(?:[^\W_]|[\s.,'#&()/-])*$")
@@ -218,8 +218,8 @@ class User(Resource):
 
     def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
         changes = changed_fields(current, desired)
-        if "email" in changes and str(current.get("email") or "").lower() == changes["email"].lower():
-            del changes["email"]  # e-mail addresses are case-insensitive
+        if "email" in changes and same_email(current.get("email"), changes["email"]):
+            del changes["email"]
         return changes
 
     def plan(self) -> Plan:
