@@ -43,7 +43,7 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, more than 0 and at most 3600.
     type: float
     default: 30
   api_retries:
@@ -51,11 +51,12 @@ options:
       - How many times a request that failed with HTTP 429, a 5xx status or a connection error is retried.
       - A write that may already have been applied is never re-sent, whatever this value says;
         the module re-reads the state instead.
+      - From 0 to 100.
     type: int
     default: 5
   api_retry_timeout:
     description:
-      - Total seconds a module may spend waiting between retries, across all its requests.
+      - Total seconds a module may spend waiting between retries, across all its requests, from 0 to 86400.
     type: float
     default: 60
   report_errors:
@@ -70,6 +71,9 @@ notes:
   - "The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
     use them with C(connection: local) or C(delegate_to: localhost)."
   - The client paces itself below CMR's limit of 5 requests per second per key and honours C(Retry-After).
+  - An option that names or selects a CMR object (an ID, an e-mail address, a domain name, a search text) must not be
+    empty when it is set; an empty value fails the task before any request, so a variable that rendered empty never
+    selects every object of the account.
 requirements:
   - requests
   - voluptuous

@@ -17,6 +17,7 @@ sent). A write that may have reached the server is never re-sent; the error says
 from __future__ import annotations
 
 import json
+import math
 import random
 import socket
 import ssl
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact, redact_text
 
 try:
     import requests
@@ -43,6 +44,11 @@ UNEXPECTED = "unexpected response from CMR"
 MAYBE_APPLIED = "the request may have been applied: check the current state before sending it again"
 USER_AGENT = "coldmailreseller.cmr (Ansible collection)"
 SNIPPET = 300  # characters of a non-JSON body quoted in messages and reports
+MAX_CMR_MESSAGE = 500  # characters of CMR's own message quoted in an error (it may echo a huge input)
+# Upper bounds of the client's numbers: larger values are typos, and some overflow the socket layer.
+MAX_TIMEOUT = 3600.0
+MAX_RETRIES = 100
+MAX_RETRY_TIMEOUT = 86400.0
 MAX_PAGES = 10000  # a server that ignores `page` must not make get_all loop forever
 
 # error_callback(method, full_path, query, payload, response); arguments are already redacted.
@@ -308,7 +314,10 @@ class CmrClient:
         raise self._final_error(endpoint, query, None, failure)
 
     def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
-        return CmrApiError(status, self._scrub(message), endpoint.method, endpoint.path, data, maybe_applied)
+        text = self._scrub(message)
+        if len(text) > MAX_CMR_MESSAGE:
+            text = "%s... (%d more characters)" % (text[:MAX_CMR_MESSAGE], len(text) - MAX_CMR_MESSAGE)
+        return CmrApiError(status, text, endpoint.method, endpoint.path, data, maybe_applied)
 
     def _scrub(self, text: str) -> str:
         # The key only travels as a header; this guards against a server or library echoing it.
@@ -371,10 +380,15 @@ def call_unless_missing(client: CmrClient, endpoint: _api.Endpoint, query: t.Map
 def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
     if not HAS_REQUESTS:
         raise CmrConfigError("the Python library 'requests' is required by coldmailreseller.cmr")
-    if not api_key:
+    if not api_key or not api_key.strip():
         raise CmrConfigError("api_key is empty: set api_key or CMR_API_KEY")
-    if urlsplit(api_url or "").scheme not in ("http", "https"):
-        raise CmrConfigError(f"api_url must be an http(s) URL, got {api_url!r}")
+    try:
+        parts = urlsplit(api_url or "")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise CmrConfigError(f"api_url is not a valid URL ({exc}): {_short(api_url)!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CmrConfigError(f"api_url must be an http(s) URL with a host name, got {_short(api_url)!r}")
     if sandbox and api_url.rstrip("/").lower() == _api.DEFAULT_API_URL.lower():
         raise CmrConfigError(
             "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
@@ -384,12 +398,17 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
 
 def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) -> None:
     """Reject numbers requests would turn into a traceback, or that make no sense (named as the options)."""
-    if timeout <= 0:
-        raise CmrConfigError(f"timeout must be a number of seconds greater than 0, got {timeout:g}")
-    if api_retries < 0:
-        raise CmrConfigError(f"api_retries must be 0 or more, got {api_retries}")
-    if api_retry_timeout < 0:
-        raise CmrConfigError(f"api_retry_timeout must be 0 or more seconds, got {api_retry_timeout:g}")
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise CmrConfigError(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, got {timeout:g}")
+    if not 0 <= api_retries <= MAX_RETRIES:
+        raise CmrConfigError(f"api_retries must be from 0 to {MAX_RETRIES}, got {api_retries}")
+    if not (math.isfinite(api_retry_timeout) and 0 <= api_retry_timeout <= MAX_RETRY_TIMEOUT):
+        raise CmrConfigError(f"api_retry_timeout must be from 0 to {MAX_RETRY_TIMEOUT:g} seconds, got {api_retry_timeout:g}")
+
+
+def _short(text: t.Any, limit: int = 200) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _query_params(query: t.Mapping[str, t.Any] | None) -> dict | None:
@@ -481,7 +500,9 @@ def _report_body(response: requests.Response) -> t.Any:
 
 
 def _snippet(content: bytes) -> str:
-    return content[:SNIPPET].decode("utf-8", "replace")
+    """The start of a body for messages and reports, secrets masked (redacted before it is cut,
+    so a secret value on the cut cannot slip through half-masked)."""
+    return redact_text(content[:64 * 1024].decode("utf-8", "replace"))[:SNIPPET]
 
 
 def _json_text(value: t.Any) -> str:

@@ -550,7 +550,10 @@ class RecordSet(Resource):
         plan = self.plan()
         final = plan.records.predicted()
         if plan.changed and not self.module.check_mode:
-            final = self.apply(plan)
+            try:
+                final = self.apply(plan)
+            except CmrApiError as exc:
+                final = t.cast(RecordSetChange, self.settle_lost_answer(exc)).records.predicted()
         result = {"changed": plan.changed, "diff": plan.diff(), "summary": plan.records.summary()}
         result.update(self.report(plan.wanted, final))
         return result

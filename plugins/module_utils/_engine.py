@@ -18,7 +18,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import strip_secrets
 
 CREATE = "create"
@@ -130,8 +131,32 @@ class Resource:
         plan = self.plan()
         obj = plan.after
         if plan.changed and not self.module.check_mode:
-            obj = self.apply(plan)
+            try:
+                obj = self.apply(plan)
+            except CmrApiError as exc:
+                obj = self.settle_lost_answer(exc).after
         return self.result(plan, obj)
+
+    def settle_lost_answer(self, exc: CmrApiError) -> Plan:
+        """A write may have landed but its answer was lost: read again instead of sending it again.
+
+        Nothing left to do means the write landed: the run goes on, changed, with a warning.
+        Otherwise the state is unknown and the task fails with changed=true (the write may
+        still land), telling the user to look before retrying. Other errors are raised as they are.
+        """
+        if not exc.maybe_applied:
+            raise exc
+        try:
+            again = self.plan()
+        except (CmrApiError, CmrModuleError) as reread:
+            raise CmrModuleError("state unknown: %s. Reading it again failed too (%s); the request was not sent again" % (exc, reread),
+                                 changed=True, maybe_applied=True) from exc
+        if again.changed:
+            raise CmrModuleError("state unknown: %s. Reading it again does not show the change (yet); the request was not sent again"
+                                 % exc, changed=True, maybe_applied=True) from exc
+        self.module.warn("the answer to %s %s was lost; reading the state again shows the change applied, so it was not sent again"
+                         % (exc.method, exc.path))
+        return again
 
     @classmethod
     def main(cls, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -42,6 +43,21 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
+# Options that name or select CMR objects, in any module. A value that is given must hold
+# something: a variable that rendered empty must never widen a selection (a partner-wide list
+# read without a filter) or pick an object by accident.
+IDENTIFIER_OPTIONS = frozenset((
+    "user_id", "email", "mailbox_id", "subscription_id", "order_id", "credential_id",
+    "domain", "name", "names", "username", "search", "keyword", "country_code",
+))
+
+# A wait longer than a week is a typo, not a plan.
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+
+# The longest message a module fails with; longer text (CMR echoing a huge input) is cut.
+MAX_MESSAGE = 1000
+
+
 class CmrModuleError(Exception):
     """A failure a module explains itself; ``details`` are extra result keys."""
 
@@ -63,8 +79,9 @@ class CmrModule:
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
-        self._check_wait_timeout()
-        self.client = self._build_client()
+        # Every input check runs before the first request, so a bad value never half-applies a task.
+        self._check_inputs()
+        self.client: t.Optional[CmrClient] = None  # built by run(), inside the one-line error handling
 
     @property
     def check_mode(self) -> bool:
@@ -78,7 +95,7 @@ class CmrModule:
         self.ansible.warn(message)
 
     def fail(self, message: str, **details: t.Any) -> t.NoReturn:
-        self.ansible.fail_json(msg=message, **details)
+        self.ansible.fail_json(msg=cap(message, MAX_MESSAGE), **details)
         raise AssertionError("unreachable")  # fail_json exits; this keeps type checkers honest
 
     def exit(self, **result: t.Any) -> t.NoReturn:
@@ -88,6 +105,7 @@ class CmrModule:
     def run(self, fn: t.Callable[[], dict[str, t.Any]]) -> t.NoReturn:
         """Run ``fn`` and exit with its result, or fail with one line."""
         try:
+            self.client = self._build_client()
             result = fn()
         except CmrModuleError as exc:
             self.fail_after_writes(str(exc), **exc.details)
@@ -100,8 +118,8 @@ class CmrModule:
         self.exit(**result)
 
     def fail_after_writes(self, message: str, **details: t.Any) -> t.NoReturn:
-        """Fail; a run that had CMR accept a write before failing reports changed=true."""
-        if self.client.writes_applied:
+        """Fail; a run that had CMR accept a write (or may have) before failing reports changed=true."""
+        if (self.client is not None and self.client.writes_applied) or details.get("maybe_applied"):
             details["changed"] = True
         self.fail(message, **details)
 
@@ -111,11 +129,14 @@ class CmrModule:
         if not HAS_VOLUPTUOUS:
             self.ansible.fail_json(msg=missing_required_lib("voluptuous"))
 
-    def _check_wait_timeout(self) -> None:
-        # Checked before any request: a bad value found only while waiting would fail after the write.
-        timeout = self.params.get("wait_timeout")
-        if timeout is not None and self.params.get("wait") and timeout <= 0:
-            self.fail("wait_timeout must be a number of seconds greater than 0, got %s; set wait: false not to wait" % timeout)
+    def _check_inputs(self) -> None:
+        problem = (
+            first_problem(non_finite_numbers(self.params))
+            or first_problem(empty_identifiers(self.params))
+            or wait_timeout_problem(self.params)
+        )
+        if problem:
+            self.fail(problem)
 
     def _build_client(self) -> CmrClient:
         p = self.params
@@ -131,7 +152,56 @@ class CmrModule:
                 report_errors=p["report_errors"],
             )
         except CmrApiError as exc:  # unusable options (CmrConfigError): nothing was sent
-            self.fail(str(exc))
+            raise CmrModuleError(str(exc)) from exc
+
+
+# --- input checks every module gets -------------------------------------------------------------
+
+def first_problem(problems: t.Iterable[str]) -> t.Optional[str]:
+    return next(iter(problems), None)
+
+
+def non_finite_numbers(value: t.Any, path: str = "") -> t.Iterator[str]:
+    """Every .inf or .nan in the options, nested ones included (no option of this collection takes them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield "%s must be a finite number, got %s" % (path, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from non_finite_numbers(item, "%s.%s" % (path, key) if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from non_finite_numbers(item, "%s[%d]" % (path, index))
+
+
+def empty_identifiers(params: t.Mapping[str, t.Any]) -> t.Iterator[str]:
+    """Identifier and filter options that are set but empty (see IDENTIFIER_OPTIONS)."""
+    for name in sorted(IDENTIFIER_OPTIONS.intersection(params)):
+        value = params[name]
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, str) and not item.strip():
+                where = "%s[%d]" % (name, index) if isinstance(value, list) else name
+                yield ("%s is empty: give a value or leave the option out (an empty value never selects anything; "
+                       "check the variable that sets it)" % where)
+
+
+def wait_timeout_problem(params: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    # Checked before any request: a bad value found only while waiting would fail after the write.
+    timeout = params.get("wait_timeout")
+    if timeout is None or not params.get("wait"):
+        return None
+    if timeout <= 0:
+        return "wait_timeout must be a number of seconds greater than 0, got %s; set wait: false not to wait" % timeout
+    if timeout > MAX_WAIT_TIMEOUT:
+        return "wait_timeout must be at most %d seconds (7 days), got %s" % (MAX_WAIT_TIMEOUT, timeout)
+    return None
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
 
 
 def describe_api_error(exc: CmrApiError) -> str:

@@ -14,6 +14,7 @@ entry covers the snake_case name the collection uses and the camelCase name CMR 
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 MASK = "********"
@@ -61,3 +62,22 @@ def strip_secrets(obj: t.Any) -> t.Any:
     if isinstance(obj, (list, tuple)):
         return [strip_secrets(item) for item in obj]
     return obj
+
+
+# A secret field's value inside text that is not JSON we could parse (a truncated or broken
+# body): "password": "x", password=x, 'appPassword': 'x'. Every spelling of SECRET_FIELDS, with
+# "_" or "-" between the words, in any letter case.
+_KEY_SPELLINGS = sorted(
+    {"[_-]?".join(re.escape(part) for part in re.split(r"[_-]", name)) for name in SECRET_FIELDS},
+    key=len, reverse=True,
+)
+_SECRET_IN_TEXT = re.compile(
+    r"""(?P<key>(?<![A-Za-z0-9_])["']?(?:%s)["']?\s*[:=]\s*)(?P<value>"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&;}\]]+)"""
+    % "|".join(_KEY_SPELLINGS),
+    re.IGNORECASE,
+)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the value of every secret field that appears in it replaced by ``MASK``."""
+    return _SECRET_IN_TEXT.sub(lambda match: match.group("key") + MASK, text)

@@ -256,6 +256,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     warmup_after,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -279,6 +280,7 @@ class Mailbox(Resource):
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
         self.email = self.address()  # validated before the first request; None with mailbox_id
+        check_names(self.params)
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
@@ -357,6 +359,9 @@ class Mailbox(Resource):
     def plan_creation(self) -> Plan:
         email = self.email or ""
         username, domain_name = email.split("@", 1)
+        problem = username_problem(username) or domain_name_problem(domain_name)
+        if problem:  # refused by CMR's mailbox order: say so before anything is read or paid
+            raise CmrModuleError("mailbox %s cannot be created: its address %s" % (email, problem))
         missing = [key for key in ("first_name", "last_name") if not self.params[key]]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
@@ -432,6 +437,14 @@ class Mailbox(Resource):
         result = super().result(plan, obj)
         nothing_bought = {"estimated_cost": 0.0, **self.costing.funds.as_result()}  # wallet_balance None: not read
         return {**nothing_bought, **result}
+
+
+def check_names(params: t.Mapping[str, t.Any]) -> None:
+    """First and last names CMR would refuse, named as the options."""
+    for key in ("first_name", "last_name"):
+        problem = params[key] is not None and person_name_problem(params[key])
+        if problem:
+            raise CmrModuleError("%s %s" % (key, problem))
 
 
 ARGUMENT_SPEC = dict(

@@ -218,6 +218,10 @@ class Subscription(Resource):
     def find(self) -> t.Optional[dict[str, t.Any]]:
         p = self.params
         found = list_subscriptions(self.client, user_id=p["user_id"], domain=p["domain"], subscription_id=p["subscription_id"])
+        domains = sorted({str(sub.get("domain")) for sub in found})
+        if len(domains) > 1:  # never act on one of several: the selection must name one domain's subscription
+            raise CmrModuleError("%s selects the subscriptions of %d domains (%s); name one with subscription_id or domain"
+                                 % (p["subscription_id"] or p["domain"], len(domains), ", ".join(domains[:5])))
         subscription = self.found = current_subscription(found)
         if subscription is None and self.wanted_state == "present":
             raise CmrModuleError("no subscription found for %s" % (p["subscription_id"] or p["domain"]))

@@ -190,6 +190,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import email_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user, same_email
 
 # REFERENCE §5.3: letters and digits of any script, spaces and . , ' # & ( ) / -
@@ -199,6 +200,10 @@ DEFAULT_LANGUAGE = "en"
 
 class User(Resource):
     name = "user"
+
+    def __init__(self, module: t.Any) -> None:
+        super().__init__(module)
+        check_text({key: self.params[key] for key in _api.USER_FIELDS})  # before the first request
 
     def find(self) -> t.Optional[dict[str, t.Any]]:
         if self.params["user_id"]:
@@ -212,9 +217,7 @@ class User(Resource):
         return matches[0] if matches else None
 
     def desired(self) -> dict[str, t.Any]:
-        wanted = {key: self.params[key] for key in _api.USER_FIELDS}
-        check_text(wanted)
-        return wanted
+        return {key: self.params[key] for key in _api.USER_FIELDS}
 
     def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
         changes = changed_fields(current, desired)
@@ -270,6 +273,9 @@ def creation_fields(wanted: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 
 def check_text(values: t.Mapping[str, t.Any]) -> None:
+    problem = values.get("email") is not None and email_problem(values["email"])
+    if problem:
+        raise CmrModuleError("email %s" % problem)
     for key, value in values.items():
         if key != "email" and value is not None and not ALLOWED_TEXT.match(value):
             raise CmrModuleError("%s contains characters CMR does not accept (allowed: letters, digits, spaces and . , ' # & ( ) / -)" % key)

@@ -236,9 +236,12 @@ def test_sandbox_with_production_url_is_an_error(url: str) -> None:
     assert KEY not in str(caught.value)
 
 
-@pytest.mark.parametrize("url, key", [("customers.example", KEY), ("http://127.0.0.1:1", "")])
+@pytest.mark.parametrize("url, key", [
+    ("customers.example", KEY), ("http://127.0.0.1:1", ""), ("http://127.0.0.1:1", "  "),
+    ("http://[::1", KEY), ("http://127.0.0.1:port/api", KEY), ("http://", KEY), ("https:///api", KEY),
+])
 def test_unusable_options(url: str, key: str) -> None:
-    with pytest.raises(CmrConfigError):
+    with pytest.raises(CmrConfigError, match="^api_(url|key) "):
         CmrClient(url, key)
 
 
@@ -247,6 +250,12 @@ def test_unusable_options(url: str, key: str) -> None:
     ({"timeout": -1.5}, "timeout"),
     ({"retries": -1}, "api_retries"),
     ({"retry_timeout": -1}, "api_retry_timeout"),
+    ({"timeout": float("inf")}, "timeout"),
+    ({"timeout": float("nan")}, "timeout"),
+    ({"timeout": 1e300}, "timeout"),
+    ({"retries": 10 ** 12}, "api_retries"),
+    ({"retry_timeout": float("nan")}, "api_retry_timeout"),
+    ({"retry_timeout": 1e12}, "api_retry_timeout"),
 ])
 def test_unusable_limits_name_the_option(options: dict, option: str) -> None:
     with pytest.raises(CmrConfigError, match="^%s must be" % option):
@@ -607,6 +616,25 @@ def test_error_report_of_a_non_json_body(cmr: FakeCmr) -> None:
     with pytest.raises(CmrApiError):
         make(cmr.url).call(GET_USER)
     assert json.loads(cmr.reports()[0]["response"]) == {"status": 200, "body": "<html>gateway</html>"}
+
+
+def test_a_broken_body_is_redacted_before_it_is_quoted(cmr: FakeCmr) -> None:
+    body = b'{"status": 200, "data": {"appPassword": "app-pw-9", "password": "pw-9"' + b"x" * 400
+    cmr.on("/users", Reply(200, body))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(GET_USER)
+    report = cmr.reports()[0]["response"]
+    for text in (str(caught.value), report):
+        assert "app-pw-9" not in text and "pw-9" not in text
+        assert "********" in text
+
+
+def test_a_huge_cmr_message_is_cut(cmr: FakeCmr) -> None:
+    cmr.on("/users", err(400, "Domain %s is not valid" % ("a" * 10000)))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(GET_USER)
+    assert len(caught.value.message) < 600
+    assert caught.value.message.endswith("more characters)")
 
 
 def test_lost_response_report_says_no_response(cmr: FakeCmr) -> None:

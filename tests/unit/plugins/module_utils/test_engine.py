@@ -10,7 +10,9 @@ import typing as t
 
 import pytest
 
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, UPDATE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 
 
 class FakeModule:
@@ -18,6 +20,10 @@ class FakeModule:
         self.params = params
         self.check_mode = check_mode
         self.client = None
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
 
 
 class Widget(Resource):
@@ -102,3 +108,45 @@ def test_delete_and_absent_is_idempotent() -> None:
 def test_plan_actions() -> None:
     assert not Plan(NONE).changed
     assert all(Plan(action).changed for action in (CREATE, UPDATE, DELETE))
+
+
+# --- a write whose answer is lost ----------------------------------------------------------------
+
+class LossyWidget(Widget):
+    """Applies (or not) the write, then loses the answer the way a dropped connection does."""
+
+    def __init__(self, module: FakeModule, stored: t.Optional[dict[str, t.Any]], lands: bool, status: t.Optional[int] = None) -> None:
+        super().__init__(module, stored)
+        self.lands = lands
+        self.status = status
+
+    def create(self, desired):
+        if self.lands:
+            super().create(desired)
+        else:
+            self.writes.append("create")
+        raise CmrApiError(self.status, "no answer", "POST", "/widgets", maybe_applied=self.status is None)
+
+
+def test_a_lost_answer_whose_write_shows_is_a_change_with_a_warning() -> None:
+    module = FakeModule({"size": 3})
+    widget = LossyWidget(module, None, lands=True)
+    result = widget.run()
+    assert result["changed"] is True
+    assert result["widget"]["widget_id"] == "W1"
+    assert widget.writes == ["create"]  # never sent twice
+    assert len(module.warnings) == 1 and "was lost" in module.warnings[0]
+
+
+def test_a_lost_answer_whose_write_does_not_show_is_state_unknown_and_changed() -> None:
+    widget = LossyWidget(FakeModule({"size": 3}), None, lands=False)
+    with pytest.raises(CmrModuleError, match="^state unknown: .*the request was not sent again$") as caught:
+        widget.run()
+    assert caught.value.details == {"changed": True, "maybe_applied": True}
+    assert widget.writes == ["create"]
+
+
+def test_an_error_that_is_not_a_lost_answer_is_raised_as_it_is() -> None:
+    widget = LossyWidget(FakeModule({"size": 3}), None, lands=False, status=400)
+    with pytest.raises(CmrApiError, match="no answer"):
+        widget.run()
