@@ -26,6 +26,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import time
 import typing as t
 
@@ -107,7 +108,7 @@ def _parse_timestamp(timestamp: str) -> float | None:
         value = float(timestamp.strip())
     except ValueError:
         return None
-    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+    if not math.isfinite(value):
         return None
     return value / 1000.0 if value > 1e11 else value
 

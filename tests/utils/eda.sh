@@ -64,7 +64,7 @@ YAML
 RULEBOOK_LOG="$WORK/rulebook.log"
 log "ansible-rulebook --rulebook $COLL_FQCN.cmr_webhooks (source on $EDA_URL)"
 (
-    cd "$WORK"
+    cd "$WORK" || exit 1
     PATH="$EDA_VENV/bin:$PATH" exec ansible-rulebook --rulebook "$COLL_FQCN.cmr_webhooks" \
         --inventory "$WORK/inventory.yml" --vars "$WORK/eda-vars.yml" --print-events --shutdown-delay 1
 ) >"$RULEBOOK_LOG" 2>&1 </dev/null &
