@@ -19,7 +19,7 @@ description:
   - Digests are compared in constant time. A delivery whose timestamp is more than O(max_age) seconds away from the
     controller's clock is not valid, even with a right signature.
   - The filter never fails on a bad delivery; it returns RV(_value.valid=false) and the reason. Use
-    P(ansible.builtin.assert#module) to stop a play.
+    C(ansible.builtin.assert) to stop a play.
 author:
   - coldmailreseller.cmr contributors (!UNKNOWN)
 positional: signature, timestamp, key
