@@ -13,7 +13,10 @@ import hashlib
 import hmac
 import json
 import logging
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 import typing as t
 
@@ -268,6 +271,41 @@ def test_key_from_environment_and_never_logged(monkeypatch: pytest.MonkeyPatch, 
     run(scenario())
     assert "accepted" in caplog.text and "refused (401)" in caplog.text
     assert KEY not in caplog.text and not [secret for secret in SECRETS if secret in caplog.text]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_https_with_certfile_and_keyfile(tmp_path: t.Any) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    port = free_port()
+    client_context = ssl.create_default_context(cafile=str(cert))
+
+    async def scenario() -> None:
+        queue: asyncio.Queue = asyncio.Queue()
+        args = {"host": "127.0.0.1", "port": port, "signing_key": KEY, "certfile": str(cert), "keyfile": str(key)}
+        task = asyncio.create_task(cmr_webhook.main(queue, args))
+        body = json.dumps(CREATED).encode()
+        timestamp = str(int(time.time()))
+        headers = {"cmr-x-timestamp": timestamp, "cmr-x-signature": signature(body, timestamp, "body/hex")}
+        try:
+            async with aiohttp.ClientSession() as session:
+                for dummy in range(100):
+                    try:
+                        async with session.post(f"https://127.0.0.1:{port}{PATH}", data=body, headers=headers,
+                                                ssl=client_context) as response:
+                            assert response.status == 200
+                            break
+                    except aiohttp.ClientConnectorError:
+                        assert not task.done(), task.exception()
+                        await asyncio.sleep(0.02)
+            assert queue.get_nowait()["cmr"]["id"] == "EVCREATED1"
+        finally:
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+    run(scenario())
 
 
 def test_webhook_signing_key_variable_wins(monkeypatch: pytest.MonkeyPatch) -> None:
