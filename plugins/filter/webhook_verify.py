@@ -96,6 +96,7 @@ _value:
 """
 
 import typing as t
+from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_bytes
@@ -106,7 +107,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.plugin_utils._webhook impo
 def webhook_verify(body: t.Any, signature: t.Any, timestamp: t.Any, key: t.Any, max_age: t.Any = 300) -> dict[str, t.Any]:
     """The result of verifying one delivery (see DOCUMENTATION)."""
     if not isinstance(body, (str, bytes)):
-        raise AnsibleFilterError(f"webhook_verify: the input must be the raw body as a string, got {type(body).__name__}")
+        # Templated values are lazy wrapper types in ansible-core 2.19: name the plain kind.
+        kind = "a dict" if isinstance(body, Mapping) else "a list" if isinstance(body, Sequence) else type(body).__name__
+        raise AnsibleFilterError(f"webhook_verify: the input must be the raw body as a string, as received (not parsed JSON), got {kind}")
     try:
         limit = float(max_age)
     except (TypeError, ValueError):
