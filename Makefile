@@ -10,9 +10,12 @@ VENV := $(or $(CMR_VENV),.venv)
 VPY := $(VENV)/bin/python
 # Rebuilt only when a requirements file changes (or the venv is deleted).
 VENV_STAMP := $(VENV)/.requirements-installed
+# ansible-rulebook and its own ansible-core for `make eda`, kept apart from the developer tools.
+EDA_VENV := $(or $(CMR_EDA_VENV),.venv-eda)
+EDA_VENV_STAMP := $(EDA_VENV)/.requirements-installed
 UTILS := tests/utils
 
-.PHONY: help venv test simulator-tests sanity units integration playbooks lint build galaxy-import \
+.PHONY: help venv eda-venv test simulator-tests sanity units integration playbooks eda lint build galaxy-import \
         ee docs docs-lint changelog demo benchmark clean
 
 help:
@@ -24,6 +27,7 @@ help:
 	@echo "make units            ansible-test units"
 	@echo "make integration      ansible-test integration against a fresh simulator"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
+	@echo "make eda              the Event-Driven Ansible rulebook with ansible-rulebook against the simulator's webhooks"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make build            ansible-galaxy collection build into build/"
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
@@ -39,6 +43,14 @@ $(VENV_STAMP): requirements-dev.txt requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 needed, got " + sys.version)'
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $@
+
+eda-venv: $(EDA_VENV_STAMP)
+
+$(EDA_VENV_STAMP): tests/eda/requirements.txt requirements.txt extensions/eda/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 needed, got " + sys.version)'
+	test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r tests/eda/requirements.txt
 	touch $@
 
 # test-all.sh runs `venv` as its first stage, so that its time shows in the summary too.
@@ -63,6 +75,9 @@ integration: venv
 
 playbooks: venv
 	$(UTILS)/playbooks.sh
+
+eda: venv eda-venv
+	CMR_EDA_VENV=$(abspath $(EDA_VENV)) $(UTILS)/eda.sh
 
 lint: venv
 	$(UTILS)/lint.sh

@@ -45,6 +45,17 @@ for name, plugin in sorted(docs.items()):
     assert not problems, "%s: missing %s" % (name, ", ".join(problems))
 ' "${modules[@]}" || die "ansible-doc --json: incomplete module documentation"
 
+# The filter plugins render too (their docs live in the plugin file).
+for filter_file in "$COLL_DIR"/plugins/filter/*.py; do
+    [[ -e "$filter_file" ]] || continue
+    filter="$COLL_FQCN.$(basename "$filter_file" .py)"
+    text="$(ansible-doc -t filter "$filter" 2>&1)" || die "ansible-doc -t filter $filter failed: $text"
+    for section in "> FILTER $filter " "EXAMPLES:" "RETURN VALUES:"; do
+        [[ "$text" == *"$section"* ]] || die "ansible-doc -t filter $filter: no '$section' in its output"
+    done
+    log "ansible-doc -t filter $filter"
+done
+
 log "antsibull-docs lint-collection-docs --plugin-docs"
 antsibull-docs lint-collection-docs --plugin-docs "$COLL_DIR"
 

@@ -16,6 +16,7 @@ ALL_STAGES=(
     units
     integration
     playbooks
+    eda
     lint
     changelog
     galaxy-import
