@@ -67,15 +67,12 @@ _value:
 import typing as t
 from collections import Counter
 
+import yaml  # a dependency of ansible-core itself, so always present on the controller
+
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-
-try:
-    import yaml
-except ImportError:  # pragma: no cover - PyYAML is a dependency of ansible-core
-    yaml = None
 
 # cmr_mailbox's warmup choice that leaves each CMR warm-up status as it is. "stopped" also stands
 # for "never enrolled": both mean "not warming up", and neither asks the module to do (or pay) anything.
@@ -104,7 +101,7 @@ HEADER = """\
 """
 
 
-class _Dumper(yaml.SafeDumper if yaml else object):  # type: ignore[misc]
+class _Dumper(yaml.SafeDumper):
     """Block style with indented sequences (what yamllint's default configuration expects)."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> t.Any:
@@ -326,8 +323,6 @@ def _appended_tags(item: t.Mapping[str, t.Any]) -> list[str]:
 
 
 def customer_declaration(estate: t.Any, dns_purge: bool = False) -> str:
-    if yaml is None:  # pragma: no cover
-        raise AnsibleFilterError("customer_declaration needs PyYAML")
     if not isinstance(estate, t.Mapping):
         raise AnsibleFilterError("customer_declaration expects a dictionary (user, domains, records, mailboxes, subscriptions), got %s" % type(estate).__name__)
     return Declaration(estate, dns_purge).render()
