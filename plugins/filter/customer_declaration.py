@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Turns what the C(_info) modules read about one customer (account, domains, DNS records, mailboxes,
     subscriptions) into the text of a YAML variables file in the shape the collection's playbooks take with
-    C(-e @file.yml) (C(onboard_customer), C(dns_baseline)): run with it, they plan no change at all.
+    C(-e @file.yml) (C(onboard_customer), C(dns_baseline)); run with it, they plan no change at all.
   - The playbook C(coldmailreseller.cmr.export_estate) uses it to write one file per customer.
   - Only whitelisted, non-secret fields are written. Mailbox credentials never reach the filter (the info modules do not
     return them unless asked), and the filter would not copy them if they did.

@@ -10,7 +10,7 @@ set -eux
 vars=(-e @../../integration_config.yml)
 inventory=(-i ../../inventory)
 out="$PWD/estate"
-rm -rf "$out" "$PWD/limited" "$PWD/purge" "$PWD/none"
+rm -rf "$out" "$PWD/limited" "$PWD/purge" "$PWD/none" "$PWD/logs"
 
 ansible-playbook setup.yml "${inventory[@]}" "${vars[@]}" "$@"
 
@@ -18,24 +18,45 @@ ansible-playbook coldmailreseller.cmr.export_estate "${vars[@]}" -e cmr_export_d
 ansible-playbook verify.yml "${inventory[@]}" "${vars[@]}" -e expect=export -e export_dir="$out" "$@"
 
 # Every task of every run must report changed=false: the recap says changed=0.
-no_change() {  # no_change PLAYBOOK ARGS...
-    ansible-playbook "$@" | tee run.log
-    grep -Eq 'localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' run.log
+recap_unchanged() {  # recap_unchanged LOGFILE
+    grep -Eq 'localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$1"
 }
 
-for file in "$out"/*.yml; do
-    no_change coldmailreseller.cmr.onboard_customer "${vars[@]}" -e @"$file" --check --diff "$@"
-done
+no_change() {  # no_change PLAYBOOK ARGS...
+    ansible-playbook "$@" | tee run.log
+    recap_unchanged run.log
+}
+
+# onboard_customer with every generated file, the customers side by side (one process each, as
+# separate CI jobs would run them), then every log is shown and checked.
+onboard_everyone() {  # onboard_everyone ARGS...
+    local file pids=() failed=0
+    mkdir -p logs
+    for file in "$out"/*.yml; do
+        ansible-playbook coldmailreseller.cmr.onboard_customer "${vars[@]}" -e @"$file" "$@" >"logs/$(basename "$file").log" 2>&1 &
+        pids+=("$!")
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" || failed=1
+    done
+    for file in "$out"/*.yml; do
+        cat "logs/$(basename "$file").log"
+        recap_unchanged "logs/$(basename "$file").log" || failed=1
+    done
+    return "$failed"
+}
+
+onboard_everyone --check --diff "$@"
 ansible-playbook verify.yml "${inventory[@]}" "${vars[@]}" -e expect=unchanged "$@"
 
-for file in "$out"/*.yml; do
-    no_change coldmailreseller.cmr.onboard_customer "${vars[@]}" -e @"$file" --diff "$@"
-done
+onboard_everyone --diff "$@"
 ansible-playbook verify.yml "${inventory[@]}" "${vars[@]}" -e expect=unchanged "$@"
 
-# Some customers only, named by e-mail address in another letter case: the same two files.
+# Some customers only, one named by e-mail address in another letter case, one by user ID: the
+# same two files.
+gamma_id="$(python -c 'import json; print([u["userId"] for u in json.load(open("state-before.json"))["users"] if u["email"] == "gamma@estate.example"][0])')"
 ansible-playbook coldmailreseller.cmr.export_estate "${vars[@]}" -e cmr_export_dir="$PWD/limited" \
-    -e "cmr_export_customers='BETA@estate.example, Gamma@Estate.Example'" "$@"
+    -e "cmr_export_customers='BETA@estate.example, $gamma_id'" "$@"
 [[ "$(cd limited && ls)" == "$(printf 'beta@estate.example.yml\ngamma@estate.example.yml')" ]]
 cmp limited/beta@estate.example.yml "$out/beta@estate.example.yml"
 cmp limited/gamma@estate.example.yml "$out/gamma@estate.example.yml"
