@@ -25,15 +25,13 @@ positional: _input
 options:
   _input:
     description:
-      - What is known about the customer, as a dictionary with the keys C(user) (one item of
-        M(coldmailreseller.cmr.cmr_user_info)'s RV(coldmailreseller.cmr.cmr_user_info#module:users)),
-        C(domains) (M(coldmailreseller.cmr.cmr_domain_info)'s RV(coldmailreseller.cmr.cmr_domain_info#module:domains)),
-        C(records) (a dictionary from domain name to M(coldmailreseller.cmr.cmr_dns_record_info)'s
-        RV(coldmailreseller.cmr.cmr_dns_record_info#module:records)), C(disabled_records) (the same for
-        RV(coldmailreseller.cmr.cmr_dns_record_info#module:disabled_records), optional),
-        C(mailboxes) (M(coldmailreseller.cmr.cmr_mailbox_info)'s RV(coldmailreseller.cmr.cmr_mailbox_info#module:mailboxes))
-        and C(subscriptions) (M(coldmailreseller.cmr.cmr_subscription_info)'s
-        RV(coldmailreseller.cmr.cmr_subscription_info#module:subscriptions); other customers' are ignored).
+      - What is known about the customer, as a dictionary with these keys, each holding what an C(_info) module returns.
+      - C(user) - one item of the C(users) of M(coldmailreseller.cmr.cmr_user_info).
+      - C(domains) - the C(domains) of M(coldmailreseller.cmr.cmr_domain_info).
+      - C(records) - a dictionary from domain name to the C(records) of M(coldmailreseller.cmr.cmr_dns_record_info);
+        C(disabled_records) (optional) - the same for its C(disabled_records).
+      - C(mailboxes) - the C(mailboxes) of M(coldmailreseller.cmr.cmr_mailbox_info).
+      - C(subscriptions) - the C(subscriptions) of M(coldmailreseller.cmr.cmr_subscription_info); other customers' are ignored.
     type: dict
     required: true
   dns_purge:
@@ -305,8 +303,8 @@ def records_of(domain: str, records: t.Sequence[t.Mapping[str, t.Any]]) -> tuple
             item["excluded_dmarc_tags"] = list(record["excluded_dmarc_tags"])
         if kind == "TXT" and host.startswith("_dmarc") and _appended_tags(item):
             notes.append(
-                "the DMARC value on %s carries report tags CMR appends by itself\n"
-                "(%s); it is written as CMR stores it (without them it would plan no change either)."
+                "the DMARC value on %s holds tags CMR adds by itself to a value that lacks them\n"
+                "(%s). It is written as CMR stores it; a value without them plans no change either."
                 % (host, ", ".join(_appended_tags(item)))
             )
         items.append(item)

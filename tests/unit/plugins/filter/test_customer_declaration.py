@@ -110,7 +110,7 @@ def test_the_dmarc_value_is_written_as_stored_with_a_note() -> None:
     text, data = render()
     dmarc = [r for r in data["customer_dns_records"]["acme.com"] if r["host"] == "_dmarc"][0]
     assert dmarc["value"] == DMARC
-    assert "# acme.com: the DMARC value on _dmarc carries report tags CMR appends by itself" in text
+    assert "# acme.com: the DMARC value on _dmarc holds tags CMR adds by itself to a value that lacks them" in text
 
 
 def test_excluded_dmarc_tags_are_kept_and_not_called_appended() -> None:
