@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact, redact_text
 
 try:
     import requests
@@ -217,6 +217,9 @@ class CmrClient:
             response = self._send(endpoint, query, body)
         except requests.exceptions.RequestException as exc:
             return self._transport_failure(endpoint, exc)
+        except UnicodeError as exc:
+            # requests decodes a redirect's Location as UTF-8 even with allow_redirects=False.
+            return _Failure(self._error(endpoint, None, f"{UNEXPECTED}: unreadable redirect ({exc}); check api_url"), False)
         status = response.status_code
         if status == 429:
             # Rate limited: the server refused the request, so any endpoint may be re-sent.
@@ -481,7 +484,8 @@ def _report_body(response: requests.Response) -> t.Any:
 
 
 def _snippet(content: bytes) -> str:
-    return content[:SNIPPET].decode("utf-8", "replace")
+    # A cut-off answer is not JSON, so redact() cannot see its fields: mask secret values in the text.
+    return redact_text(content[:SNIPPET].decode("utf-8", "replace"))
 
 
 def _json_text(value: t.Any) -> str:

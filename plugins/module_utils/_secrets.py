@@ -8,12 +8,14 @@
 """Which fields carry secrets, and how to keep them out of output and error reports.
 
 ``redact`` masks secret values (error reports to CMR, diffs); ``strip_secrets`` removes the
-keys altogether (objects returned by modules). Matching ignores case, ``_`` and ``-`` so one
+keys altogether (objects returned by modules); ``redact_text`` masks them in JSON text that
+could not be parsed (a cut-off answer quoted in an error message). Matching ignores case, ``_`` and ``-`` so one
 entry covers the snake_case name the collection uses and the camelCase name CMR uses.
 """
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 MASK = "********"
@@ -61,3 +63,14 @@ def strip_secrets(obj: t.Any) -> t.Any:
     if isinstance(obj, (list, tuple)):
         return [strip_secrets(item) for item in obj]
     return obj
+
+
+# "key": "value" in JSON text; the value may be cut off (no closing quote) where a snippet ends.
+_JSON_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)')
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the string value of every secret field masked, for JSON that did not parse."""
+    def mask(match: re.Match) -> str:
+        return f'"{match.group(1)}"{match.group(2)}"{MASK}"' if is_secret(match.group(1)) else match.group(0)
+    return _JSON_STRING_MEMBER.sub(mask, text)

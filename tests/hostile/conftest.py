@@ -95,8 +95,8 @@ def pytest_terminal_summary(terminalreporter: t.Any) -> None:
     for reports in terminalreporter.stats.values():
         for report in reports:
             for name, value in getattr(report, "user_properties", ()):
-                if name == "generated_cases" and getattr(report, "when", "") == "call":
-                    counts[report.nodeid] = value
+                if name == "generated_cases":  # recorded in the call or, by a fixture, at teardown
+                    counts[report.nodeid] = max(value, counts.get(report.nodeid, 0))
     if not counts:
         return
     terminalreporter.section("generated cases")

@@ -290,6 +290,16 @@ def test_broken_response_to_a_write_may_have_been_applied(cmr: FakeCmr) -> None:
     assert len(cmr.seen("/users")) == 1
 
 
+def test_cut_off_answer_is_quoted_without_its_secrets(cmr: FakeCmr) -> None:
+    """A truncated answer is not JSON, so redact() cannot see it: the quoted snippet is masked as text."""
+    cmr.on("/users", Reply(200, b'{"status":200,"data":{"email":"a@example.com","password":"pw-SECRET-1","appPassword":"ap-SEC'))
+    with pytest.raises(CmrApiError, match="body is not JSON") as caught:
+        make(cmr.url).call(GET_USER)
+    assert "pw-SECRET-1" not in str(caught.value) and "ap-SEC" not in str(caught.value)
+    assert "a@example.com" in str(caught.value)
+    assert all("pw-SECRET-1" not in json.dumps(report) for report in cmr.reports())
+
+
 def test_redirect_is_not_followed(cmr: FakeCmr) -> None:
     cmr.on("/users", Reply(302, b"", {"Location": "https://elsewhere.example/"}))
     with pytest.raises(CmrApiError, match="redirected"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, SECRET_FIELDS, is_secret, redact, strip_secrets
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, SECRET_FIELDS, is_secret, redact, redact_text, strip_secrets
 
 ORDER = {
     "userId": "U1",
@@ -64,3 +64,14 @@ def test_scalars_and_empty_values_pass_through(value: object) -> None:
 
 def test_tuples_become_lists() -> None:
     assert redact(({"token": "t"},)) == [{"token": MASK}]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A cut-off answer: the value ends where the snippet ends, without its closing quote.
+    ('{"data":{"email":"a@b.com","password":"pw\\"1","appPassword": "ap-cut', '{"data":{"email":"a@b.com","password":"%s","appPassword": "%s"' % (MASK, MASK)),
+    ('{"authenticator_secret":"TOTP","note":"password"}', '{"authenticator_secret":"%s","note":"password"}' % MASK),
+    ('{"password":', '{"password":'),
+    ('not json at all', 'not json at all'),
+])
+def test_redact_text(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
