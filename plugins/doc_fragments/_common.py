@@ -43,7 +43,7 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request; at most one day (V(86400)).
     type: float
     default: 30
   api_retries:

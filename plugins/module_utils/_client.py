@@ -43,6 +43,7 @@ UNEXPECTED = "unexpected response from CMR"
 MAYBE_APPLIED = "the request may have been applied: check the current state before sending it again"
 USER_AGENT = "coldmailreseller.cmr (Ansible collection)"
 SNIPPET = 300  # characters of a non-JSON body quoted in messages and reports
+MAX_TIMEOUT = 86400  # seconds: one request waiting longer than a day is a mistake
 MAX_PAGES = 10000  # a server that ignores `page` must not make get_all loop forever
 
 # error_callback(method, full_path, query, payload, response); arguments are already redacted.
@@ -376,7 +377,11 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
         raise CmrConfigError("the Python library 'requests' is required by coldmailreseller.cmr")
     if not api_key:
         raise CmrConfigError("api_key is empty: set api_key or CMR_API_KEY")
-    if urlsplit(api_url or "").scheme not in ("http", "https"):
+    try:
+        scheme = urlsplit(api_url or "").scheme
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        scheme = ""
+    if scheme not in ("http", "https"):
         raise CmrConfigError(f"api_url must be an http(s) URL, got {api_url!r}")
     if sandbox and api_url.rstrip("/").lower() == _api.DEFAULT_API_URL.lower():
         raise CmrConfigError(
@@ -387,11 +392,11 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
 
 def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) -> None:
     """Reject numbers requests would turn into a traceback, or that make no sense (named as the options)."""
-    if timeout <= 0:
-        raise CmrConfigError(f"timeout must be a number of seconds greater than 0, got {timeout:g}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan and inf; the socket layer overflows on huge values
+        raise CmrConfigError(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT}, got {timeout:g}")
     if api_retries < 0:
         raise CmrConfigError(f"api_retries must be 0 or more, got {api_retries}")
-    if api_retry_timeout < 0:
+    if not api_retry_timeout >= 0:  # nan too
         raise CmrConfigError(f"api_retry_timeout must be 0 or more seconds, got {api_retry_timeout:g}")
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -42,6 +43,51 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
+class _OneLineModule(AnsibleModule):
+    """AnsibleModule whose failure is one line and never shows a no_log option.
+
+    Messages quote the task's input (AnsibleModule's own type errors too), which may hold line
+    breaks, e.g. a TXT value; they are shown escaped so that the error stays one line.
+    ansible-core forgets every no_log value when one dict or list-of-dict option cannot be read
+    (a list of strings where dicts belong), and would then print api_key in ``invocation``:
+    the no_log options are masked again before any failure.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except (OverflowError, TypeError, ValueError) as exc:
+            # ansible-core's validation raises on some input instead of failing: .inf for an int
+            # option, a boolean where a dict of suboptions belongs.
+            self.fail_json(msg=_unreadable_options(self.argument_spec, getattr(self, "params", None) or {}, exc))
+
+    def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
+        for name, option in self.argument_spec.items():
+            value = self.params.get(name)
+            if option.get("no_log") and isinstance(value, str) and value:
+                self.no_log_values.add(value)
+        lines = str(msg).splitlines()
+        super().fail_json(msg="\\n".join(lines) if len(lines) > 1 else str(msg), **kwargs)
+
+
+def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
+    """One line naming the option ansible-core could not read, when it can be found."""
+    for name, option in spec.items():
+        value = params.get(name)
+        if option.get("type") in ("int", "float") and _non_finite(value):
+            return "%s must be a finite number, got %s" % (name, value)
+        if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
+            return "%s must be a dict, got %s" % (name, type(value).__name__)
+    return "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _non_finite(value: t.Any) -> bool:
+    try:
+        return not isinstance(value, bool) and not math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 class CmrModuleError(Exception):
     """A failure a module explains itself; ``details`` are extra result keys."""
 
@@ -60,7 +106,7 @@ class CmrModule:
     def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.ansible = _OneLineModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
         self._check_wait_timeout()

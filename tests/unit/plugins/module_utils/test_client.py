@@ -752,3 +752,22 @@ def test_a_missing_object_is_none_and_every_other_failure_is_raised(cmr: FakeCmr
     with pytest.raises(CmrApiError) as exc:
         call_unless_missing(client, _api.USER_DELETE, query={"userId": "U1"})
     assert exc.value.status == 409
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"timeout": float("nan")}, "timeout must be a number of seconds greater than 0 and at most 86400, got nan"),
+    ({"timeout": float("inf")}, "timeout must be a number of seconds greater than 0 and at most 86400, got inf"),
+    ({"timeout": 1e308}, "timeout must be a number of seconds greater than 0 and at most 86400, got 1e+308"),
+    ({"retry_timeout": float("nan")}, "api_retry_timeout must be 0 or more seconds, got nan"),
+])
+def test_numbers_the_socket_layer_cannot_take_are_refused(options: dict, message: str) -> None:
+    """Found by fuzzing: a huge timeout overflowed in socket.settimeout() with a traceback."""
+    with pytest.raises(CmrConfigError) as caught:
+        make("http://127.0.0.1:9/api/v1/integration", **options)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[bad/api"])
+def test_unparseable_api_url_is_a_config_error(url: str) -> None:
+    with pytest.raises(CmrConfigError, match="api_url must be an http"):
+        make(url)
