@@ -36,6 +36,7 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},
     "sandbox": {"type": "bool", "default": False, "fallback": (env_fallback, ["CMR_SANDBOX"])},
     "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
     "timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
     "api_retry_timeout": {"type": "float", "default": 60.0},
@@ -111,6 +112,9 @@ class CmrModule:
         self._check_requirements()
         self._check_wait_timeout()
         self.client = self._build_client()
+        if not self.params["validate_certs"] and self.params["api_url"].lower().startswith("https:"):
+            self.warn("validate_certs is false: the TLS certificate of %s is not verified, so anyone on the network path "
+                      "could read the API key; use ca_path for a private CA instead" % self.params["api_url"])
 
     @property
     def check_mode(self) -> bool:
@@ -171,6 +175,7 @@ class CmrModule:
                 p["api_key"],
                 sandbox=p["sandbox"],
                 validate_certs=p["validate_certs"],
+                ca_path=p["ca_path"],
                 timeout=p["timeout"],
                 retries=p["api_retries"],
                 retry_timeout=p["api_retry_timeout"],

@@ -91,15 +91,20 @@ def start_sim() -> t.Iterator[t.Callable[..., SimProcess]]:
 
 def pytest_terminal_summary(terminalreporter: t.Any) -> None:
     """The number of generated cases of this run, per test and in total."""
-    counts = {}
+    counts: dict[str, int] = {}
+    succeeded: dict[str, int] = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             for name, value in getattr(report, "user_properties", ()):
-                if name == "generated_cases":  # recorded in the call or, by a fixture, at teardown
+                # recorded in the call or, by a fixture, at teardown
+                if name == "generated_cases":
                     counts[report.nodeid] = max(value, counts.get(report.nodeid, 0))
+                elif name == "exit_json_cases":
+                    succeeded[report.nodeid] = max(value, succeeded.get(report.nodeid, 0))
     if not counts:
         return
     terminalreporter.section("generated cases")
     for nodeid, count in sorted(counts.items()):
-        terminalreporter.write_line(f"{count:7d}  {nodeid}")
+        extra = f"  ({succeeded[nodeid]} ended in exit_json)" if nodeid in succeeded else ""
+        terminalreporter.write_line(f"{count:7d}  {nodeid}{extra}")
     terminalreporter.write_line(f"{sum(counts.values()):7d}  in total")

@@ -17,14 +17,10 @@ the API key appears nowhere in it. Any other exception is a bug in the module.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import io
 import json
 import os
-import socket
 import time
-import types
 import typing as t
 import urllib.request
 
@@ -32,16 +28,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _module, _wait
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _module
+from modrun import MODULE_PACKAGE, in_process, run_module
 
 MODULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "modules")
-MODULE_PACKAGE = "ansible_collections.coldmailreseller.cmr.plugins.modules."
 EXAMPLES = 250  # per module: 16 modules -> 4,000 cases, about two minutes on 2 cores
 RESEED_EVERY = 60  # fresh account every N cases, so removals early in a run do not starve later cases
 CASES: dict[str, int] = {}
+SUCCEEDED: dict[str, int] = {}  # cases that ended in exit_json: how many got past validation and the API
 
 
 def module_names() -> list[str]:
@@ -201,57 +195,6 @@ def common_options(sim_url: str) -> st.SearchStrategy:
     return st.one_of(good, good, good, bad)
 
 
-# --- running a module in-process ------------------------------------------------------------
-
-class FastClient(CmrClient):
-    """The real client without pacing or backoff sleeps (the budgets are still spent)."""
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **{**kwargs, "min_interval": 0.0})
-        self._sleep = lambda seconds: None
-
-
-class VirtualClock:
-    """time for module_utils/_wait.py: sleeps advance a virtual clock and take 2 ms of real time."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.offset
-
-    def sleep(self, seconds: float) -> None:
-        self.offset += max(0.0, seconds)
-        time.sleep(0.002)
-
-
-_REAL_GETADDRINFO = socket.getaddrinfo
-
-
-def loopback_only(host: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-    if host not in ("127.0.0.1", "localhost", "::1", b"127.0.0.1"):
-        raise socket.gaierror(socket.EAI_NONAME, f"the fuzz test refuses to resolve {host!r}: loopback only")
-    return _REAL_GETADDRINFO(host, *args, **kwargs)
-
-
-def run_module(name: str, args: dict[str, t.Any]) -> tuple[int, dict[str, t.Any]]:
-    """(exit code, result) of one in-process run; any exception but SystemExit propagates (a bug)."""
-    module = importlib.import_module(MODULE_PACKAGE + name)
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit as exc:
-            code = exc.code or 0
-        else:
-            raise AssertionError(f"{name} returned without exit_json/fail_json")
-    text = out.getvalue()
-    try:
-        return int(code), json.loads(text)
-    except ValueError:
-        raise AssertionError(f"{name} printed something that is not one JSON result: {text[:2000]!r}") from None
-
-
 @pytest.fixture(scope="module")
 def sim(start_sim: t.Any) -> t.Any:
     server = start_sim("--wallet", "100000")
@@ -259,14 +202,8 @@ def sim(start_sim: t.Any) -> t.Any:
 
 
 @pytest.fixture(autouse=True)
-def fast_and_local(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_module, "CmrClient", FastClient)
-    clock = VirtualClock()
-    monkeypatch.setattr(_wait, "time", types.SimpleNamespace(monotonic=clock.monotonic, sleep=clock.sleep))
-    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
-    monkeypatch.setattr(basic.AnsibleModule, "_log_invocation", lambda self: None)  # no syslog flood
-    for variable in ("CMR_API_URL", "CMR_API_KEY", "CMR_SANDBOX", "CMR_REPORT_ERRORS"):
-        monkeypatch.delenv(variable, raising=False)
+def _in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_process(monkeypatch)
 
 
 def seed(sim: t.Any) -> None:
@@ -316,7 +253,7 @@ def assemble(drawn: tuple, common: dict[str, t.Any], api_key: str, check_mode: b
 @pytest.mark.parametrize("name", module_names())
 def test_module_ends_in_exit_or_one_line_failure(name: str, sim: t.Any, record_property: t.Any) -> None:
     spec, _kwargs = argument_spec(name)
-    CASES[name] = 0
+    CASES[name] = SUCCEEDED[name] = 0
     seed(sim)
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
@@ -332,6 +269,7 @@ def test_module_ends_in_exit_or_one_line_failure(name: str, sim: t.Any, record_p
         assert sim.api_key not in dumped, f"the API key is in the result of {name}"
         if code == 0:
             assert not result.get("failed"), result
+            SUCCEEDED[name] += 1
             return
         message = result.get("msg")
         assert result.get("failed") and isinstance(message, str) and message.strip(), result
@@ -342,4 +280,5 @@ def test_module_ends_in_exit_or_one_line_failure(name: str, sim: t.Any, record_p
         fuzz()  # pylint: disable=no-value-for-parameter
     finally:
         record_property("generated_cases", CASES[name])
+        record_property("exit_json_cases", SUCCEEDED[name])
     assert sim.proc.poll() is None, sim.log()[-3000:]

@@ -12,6 +12,7 @@ import hmac
 import json
 import math
 import os
+import ssl
 import sys
 import threading
 import time
@@ -137,6 +138,14 @@ class SimServer(ThreadingHTTPServer):
         self.limiter = RateLimiter(rate_limit)
         self.verbose = bool(os.environ.get("CMRSIM_VERBOSE"))
         super().__init__(address, Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away or refused the TLS certificate is not a server error: no traceback."""
+        if isinstance(sys.exc_info()[1], OSError):  # ssl.SSLError, ConnectionResetError, BrokenPipeError ...
+            if self.verbose:
+                print(f"cmrsim: connection from {client_address[0]} ended: {sys.exc_info()[1]}", file=sys.stderr)
+            return
+        super().handle_error(request, client_address)
 
 
 def allowed_methods(path: str) -> list[str]:
@@ -504,9 +513,24 @@ CONTROL: dict[tuple[str, str], Callable[[SimServer, dict[str, Any]], Any]] = {
 }
 
 
-def serve(host: str, port: int, state: State, rate_limit: float) -> SimServer:
-    """Bind the server (port 0 picks a free one); the caller runs ``serve_forever``."""
+def serve(host: str, port: int, state: State, rate_limit: float, tls: tuple[str, str] | None = None) -> SimServer:
+    """Bind the server (port 0 picks a free one); the caller runs ``serve_forever``.
+
+    ``tls``: ``(certificate chain, private key)`` PEM files to serve HTTPS. The handshake runs in
+    the request's thread (not in ``accept``), so a client that refuses the certificate or never
+    speaks TLS cannot stall the server.
+    """
     server = SimServer((host, port), state, rate_limit)
-    print(f"listening on http://{host}:{server.server_address[1]}", flush=True)
+    scheme = "http"
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(*tls)
+        except OSError:
+            server.server_close()
+            raise
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
+    print(f"listening on {scheme}://{host}:{server.server_address[1]}", flush=True)
     sys.stdout.flush()
     return server
