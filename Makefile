@@ -12,7 +12,7 @@ VPY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 UTILS := tests/utils
 
-.PHONY: help venv test simulator-tests sanity units integration playbooks lint build galaxy-import \
+.PHONY: help venv test simulator-tests sanity units integration playbooks hostile lint build galaxy-import \
         ee docs docs-lint changelog demo benchmark clean
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "make units            ansible-test units"
 	@echo "make integration      ansible-test integration against a fresh simulator"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
+	@echo "make hostile          fuzz modules, client and simulator; TLS; secrets audit (tests/hostile)"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make build            ansible-galaxy collection build into build/"
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
@@ -63,6 +64,10 @@ integration: venv
 
 playbooks: venv
 	$(UTILS)/playbooks.sh
+
+# Hostile input and secrets: hypothesis and schemathesis fuzzing, TLS, the secrets audit.
+hostile: venv
+	$(UTILS)/hostile.sh
 
 lint: venv
 	$(UTILS)/lint.sh

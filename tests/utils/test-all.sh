@@ -16,6 +16,7 @@ ALL_STAGES=(
     units
     integration
     playbooks
+    hostile
     lint
     changelog
     galaxy-import
