@@ -63,13 +63,14 @@ def run_module(name: str, args: dict[str, t.Any]) -> tuple[int, dict[str, t.Any]
     """(exit code, result) of one in-process run; any exception but SystemExit propagates (a bug)."""
     module = importlib.import_module(MODULE_PACKAGE + name)
     out = io.StringIO()
+    code: t.Any = None
     with patch_module_args(args), contextlib.redirect_stdout(out):
         try:
             module.main()
         except SystemExit as exc:
             code = exc.code or 0
-        else:
-            raise AssertionError(f"{name} returned without exit_json/fail_json")
+    if code is None:
+        raise AssertionError(f"{name} returned without exit_json/fail_json")
     text = out.getvalue()
     try:
         return int(code), json.loads(text)

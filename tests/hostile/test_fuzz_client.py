@@ -37,10 +37,10 @@ JSON = st.recursive(
 STATUS = st.sampled_from([200, 201, 204, 301, 302, 400, 401, 403, 404, 405, 409, 422, 429, 500, 502, 503, 504]) | st.integers(100, 599)
 PAGINATION = st.fixed_dictionaries({}, optional={
     "totalPages": JSON | st.integers(0, 3), "currentPage": JSON | st.integers(0, 3), "nextPage": JSON})
+PAGE = st.fixed_dictionaries({"pagination": PAGINATION}, optional={
+    "users": st.lists(JSON, max_size=3), "subscriptions": st.lists(JSON, max_size=3), "password": st.just(PASSWORD)})
 ENVELOPE = st.fixed_dictionaries(
-    {"status": STATUS | JSON, "message": st.text(max_size=30) | JSON, "data": JSON | st.lists(JSON, max_size=3)
-     | st.fixed_dictionaries({"pagination": PAGINATION}, optional={"users": st.lists(JSON, max_size=3), "subscriptions": st.lists(JSON, max_size=3),
-                                                                    "password": st.just(PASSWORD)})},
+    {"status": STATUS | JSON, "message": st.text(max_size=30) | JSON, "data": JSON | st.lists(JSON, max_size=3) | PAGE},
     optional={"actionId": st.text(max_size=10) | JSON, "password": st.just(PASSWORD)},
 )
 

@@ -58,10 +58,10 @@ def argument_spec(name: str) -> tuple[dict[str, t.Any], dict[str, t.Any]]:
     try:
         module.main()
     except _Captured as captured:
-        spec, kwargs = captured.args
+        return captured.args[0], captured.args[1]
     finally:
         _module.CmrModule.__init__ = original
-    return spec, kwargs
+    raise AssertionError(f"{name}: main() did not build a CmrModule")
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -16,11 +16,9 @@ import os
 import re
 import subprocess
 import sys
-import typing as t
 import urllib.error
 import urllib.request
 
-import pytest
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
