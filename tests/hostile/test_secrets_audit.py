@@ -31,7 +31,7 @@ PLAYBOOK = os.path.join(HERE, "audit", "audit.yml")
 WRONG_KEY = "wrong-key-" + "7c1d9e0f4b2a8c6e5d3f"
 DECOY_PASSWORD = "decoy-" + "Pw-91b2c3d4e5"
 DECOY_API_KEY = "decoy-" + "ApiKey-0f1e2d3c4b"
-TASK_NAME = re.compile(r"^(?P<module>cmr_[a-z_]+) (?P<case>info|present|check|absent|fail): ")
+TASK_NAME = re.compile(r"^Audit (?P<module>cmr_[a-z_]+) (?P<case>info|present|check|absent|fail): ")
 MIN_SECRET = 8  # shorter values (e.g. "" or a flag) would match ordinary text
 
 
