@@ -94,7 +94,7 @@ def secret_values(state: t.Any) -> set[str]:
     return found
 
 
-def seed_decoys(sim: t.Any) -> None:
+def seed_decoys(sim: t.Any) -> dict[str, str]:
     """Secrets where modules read: a customer object carrying a password and an API key (cmr_user_info
     lists it: the module must strip them) and a platform credential with its password."""
     user = sim.control("POST", "seed", {"kind": "users", "object": {
@@ -102,12 +102,18 @@ def seed_decoys(sim: t.Any) -> None:
         "password": DECOY_PASSWORD, "apiKey": DECOY_API_KEY}})
     sim.control("POST", "seed", {"kind": "credentials", "object": {
         "userId": user["id"], "app": "SMARTLEAD", "email": "ops@acme.example", "password": DECOY_PASSWORD + "-2"}})
+    # Its password first, so that the cut-off answer the playbook provokes holds it (reported to /send-errors).
+    mailbox = sim.control("POST", "seed", {"kind": "mailboxes", "object": {
+        "password": DECOY_PASSWORD + "-3", "appPassword": DECOY_PASSWORD + "-4", "authenticatorSecret": DECOY_PASSWORD + "-5",
+        "userId": user["id"], "email": "decoy@audit-decoy.com", "domain": "audit-decoy.com", "status": "ACTIVE",
+        "firstName": "Audit", "lastName": "Decoy", "username": "decoy"}})
+    return {"audit_decoy_user_id": user["id"], "audit_decoy_mailbox_id": mailbox["id"]}
 
 
-def run_playbook(sim: t.Any, tmp_path: t.Any) -> tuple[subprocess.CompletedProcess, str, str]:
+def run_playbook(sim: t.Any, tmp_path: t.Any, decoys: dict[str, str]) -> tuple[subprocess.CompletedProcess, str, str]:
     log_path, results_path = tmp_path / "ansible.log", tmp_path / "results.json"
     extra = {"audit_api_key": sim.api_key, "audit_api_url": sim.api_url, "audit_sim_url": sim.root,
-             "audit_wrong_key": WRONG_KEY, "audit_results_file": str(results_path)}
+             "audit_wrong_key": WRONG_KEY, "audit_results_file": str(results_path), **decoys}
     (tmp_path / "vars.json").write_text(json.dumps(extra))
     env = {**os.environ, "ANSIBLE_LOG_PATH": str(log_path), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "false",
            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false", "ANSIBLE_PYTHON_INTERPRETER": sys.executable}
@@ -131,9 +137,10 @@ def task_outcomes(stdout: str) -> dict[str, str]:
 
 def test_no_secret_anywhere(start_sim: t.Any, tmp_path: t.Any, record_property: t.Any) -> None:
     sim = start_sim()
-    seed_decoys(sim)
-    run, log, results = run_playbook(sim, tmp_path)
+    run, log, results = run_playbook(sim, tmp_path, seed_decoys(sim))
     outputs = {"stdout": run.stdout, "stderr": run.stderr, "ANSIBLE_LOG_PATH": log, "task results": results}
+    (tmp_path / "stdout.txt").write_text(run.stdout)  # kept by pytest in its basetemp, to look at a failure
+    (tmp_path / "stderr.txt").write_text(run.stderr)
     assert run.returncode == 0, run.stdout[-15000:] + run.stderr[-5000:]
     assert log and results, "the log file or the results dump is missing"
 
@@ -152,7 +159,7 @@ def test_no_secret_anywhere(start_sim: t.Any, tmp_path: t.Any, record_property: 
     assert len(reports) >= 2, f"the faults should have produced error reports: {reports}"
 
     secrets = secret_values(state) | {sim.api_key, WRONG_KEY}
-    assert {DECOY_PASSWORD, DECOY_API_KEY, DECOY_PASSWORD + "-2"} <= secrets, "the decoys are not in the state"
+    assert {DECOY_API_KEY} | {DECOY_PASSWORD + suffix for suffix in ("", "-2", "-3", "-4", "-5")} <= secrets, "decoys missing"
     mailbox_secrets = {mailbox.get(field) for mailbox in state["mailboxes"] for field in ("password", "appPassword", "authenticatorSecret")}
     assert {value for value in mailbox_secrets if value} <= secrets and len(mailbox_secrets) >= 3, "the simulator holds no mailbox credentials"
     leaks = {(where, secret[:4] + "…") for where, text in outputs.items() for secret in secrets if secret in text}
