@@ -15,7 +15,7 @@ EDA_VENV := $(or $(CMR_EDA_VENV),.venv-eda)
 EDA_VENV_STAMP := $(EDA_VENV)/.requirements-installed
 UTILS := tests/utils
 
-.PHONY: help venv eda-venv test simulator-tests sanity units integration playbooks eda lint build galaxy-import \
+.PHONY: help venv eda-venv test simulator-tests sanity units integration playbooks eda hostile lint build galaxy-import \
         ee docs docs-lint changelog demo benchmark clean
 
 help:
@@ -28,6 +28,7 @@ help:
 	@echo "make integration      ansible-test integration against a fresh simulator"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
 	@echo "make eda              the Event-Driven Ansible rulebook with ansible-rulebook against the simulator's webhooks"
+	@echo "make hostile          fuzz modules, client and simulator; TLS; secrets audit (tests/hostile)"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make build            ansible-galaxy collection build into build/"
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
@@ -78,6 +79,9 @@ playbooks: venv
 
 eda: venv eda-venv
 	CMR_EDA_VENV=$(abspath $(EDA_VENV)) $(UTILS)/eda.sh
+# Hostile input and secrets: hypothesis and schemathesis fuzzing, TLS, the secrets audit.
+hostile: venv
+	$(UTILS)/hostile.sh
 
 lint: venv
 	$(UTILS)/lint.sh

@@ -39,8 +39,19 @@ options:
   validate_certs:
     description:
       - Verify the TLS certificate of the API server.
+      - V(false) turns verification off for every request of the module, even when the E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) environment variable is set, and the module warns.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A CA certificate file (PEM) or a folder of CA certificates, used instead of the default bundle to verify
+        the TLS certificate of the API server, for example a private CA in front of a sandbox or a test server.
+      - If not set, the file named by the E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) environment variable is used,
+        or else the C(certifi) bundle that C(requests) ships.
+      - Ignored when O(validate_certs=false).
+    type: path
+    version_added: 0.2.0
   timeout:
     description:
       - Seconds to wait for each HTTP request, more than 0 and at most 3600.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import socket
 import ssl
@@ -32,6 +33,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets impo
 
 try:
     import requests
+    import urllib3
     from urllib3.exceptions import NewConnectionError
 except ImportError:
     HAS_REQUESTS = False
@@ -49,6 +51,8 @@ MAX_CMR_MESSAGE = 500  # characters of CMR's own message quoted in an error (it 
 MAX_TIMEOUT = 3600.0
 MAX_RETRIES = 100
 MAX_RETRY_TIMEOUT = 86400.0
+CA_OPTIONS = ("set ca_path (or the REQUESTS_CA_BUNDLE environment variable) to the CA certificate that signed it, "
+              "or validate_certs=false to skip the check")
 MAX_PAGES = 10000  # a server that ignores `page` must not make get_all loop forever
 
 # error_callback(method, full_path, query, payload, response); arguments are already redacted.
@@ -144,6 +148,7 @@ class CmrClient:
         *,
         sandbox: bool = False,
         validate_certs: bool = True,
+        ca_path: str | None = None,
         timeout: float = 30.0,
         retries: int = 5,
         retry_timeout: float = 60.0,
@@ -154,6 +159,7 @@ class CmrClient:
         error_callback: ErrorCallback | None = None,
     ) -> None:
         _check_options(api_url, api_key, sandbox)
+        _check_ca_path(ca_path)
         _check_limits(timeout=timeout, api_retries=retries, api_retry_timeout=retry_timeout)
         self._base = api_url.rstrip("/")
         self._base_path = urlsplit(self._base).path
@@ -168,8 +174,13 @@ class CmrClient:
         self._last_request: float | None = None
         self.writes_applied = 0  # writes CMR accepted in this run: a later failure still leaves the account changed
         self._sleep = time.sleep  # replaced in unit tests
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+        # session's `verify`, which would turn verification back on for validate_certs=false.
+        self._verify: bool | str = (ca_path or True) if validate_certs else False
+        if not validate_certs:
+            # The module warns once in its result; urllib3's per-request warning would only repeat it.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self._session = requests.Session()
-        self._session.verify = validate_certs
         self._session.headers.update({
             _api.SANDBOX_API_KEY_HEADER if sandbox else _api.API_KEY_HEADER: api_key,
             "Accept": "application/json",
@@ -223,6 +234,12 @@ class CmrClient:
             response = self._send(endpoint, query, body)
         except requests.exceptions.RequestException as exc:
             return self._transport_failure(endpoint, exc)
+        except UnicodeError as exc:
+            # requests decodes a redirect's Location as UTF-8 even with allow_redirects=False.
+            return _Failure(self._error(endpoint, None, f"{UNEXPECTED}: unreadable redirect ({exc}); check api_url"), False)
+        except OSError as exc:
+            # Not a RequestException: requests raises a bare OSError for an unusable CA bundle (e.g. REQUESTS_CA_BUNDLE).
+            return _Failure(self._error(endpoint, None, f"cannot verify TLS certificates: {exc}; {CA_OPTIONS}"), False)
         status = response.status_code
         if status == 429:
             # Rate limited: the server refused the request, so any endpoint may be re-sent.
@@ -244,6 +261,7 @@ class CmrClient:
         return self._session.request(
             endpoint.method, self._base + endpoint.path, params=_query_params(query), json=body,
             headers=headers, timeout=self._timeout, allow_redirects=False,  # a redirected POST would become a GET
+            verify=self._verify,
         )
 
     def _pace(self) -> None:
@@ -260,6 +278,9 @@ class CmrClient:
         kind = _transport_kind(exc)
         what = _describe(exc, self._timeout)
         if kind == "fatal":
+            if _is_certificate_error(exc):
+                message = f"the TLS certificate of CMR at {self._base} could not be verified ({what}); {CA_OPTIONS}"
+                return _Failure(self._error(endpoint, None, message), False)
             return _Failure(self._error(endpoint, None, f"cannot reach CMR at {self._base}: {what}"), False)
         if kind == "not sent":
             return _Failure(self._error(endpoint, None, f"could not connect to CMR at {self._base}: {what}"), True)
@@ -355,7 +376,7 @@ class CmrClient:
         self._pace()
         self._session.request(
             _api.SEND_ERRORS.method, self._base + _api.SEND_ERRORS.path, json=report,
-            timeout=self._timeout, allow_redirects=False,
+            timeout=self._timeout, allow_redirects=False, verify=self._verify,
         )
 
 
@@ -394,6 +415,11 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
             "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
             f"the sandbox key does not work against the production URL {_api.DEFAULT_API_URL}"
         )
+
+
+def _check_ca_path(ca_path: str | None) -> None:
+    if ca_path and not os.path.exists(ca_path):
+        raise CmrConfigError(f"ca_path {ca_path!r} does not exist: give a CA certificate file (PEM) or a folder of them")
 
 
 def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) -> None:
@@ -447,6 +473,10 @@ def _transport_kind(exc: Exception) -> str:
             isinstance(item, (NewConnectionError, ConnectionRefusedError, socket.gaierror)) for item in chain):
         return "not sent"  # refused, DNS failure or connect error: the TCP connection never existed
     return "maybe sent"  # read timeout, reset, dropped connection: the body may have been received
+
+
+def _is_certificate_error(exc: Exception) -> bool:
+    return any(isinstance(item, (ssl.SSLCertVerificationError, ssl.CertificateError)) for item in _causes(exc))
 
 
 def _describe(exc: Exception, timeout: float) -> str:

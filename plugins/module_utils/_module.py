@@ -36,6 +36,7 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},
     "sandbox": {"type": "bool", "default": False, "fallback": (env_fallback, ["CMR_SANDBOX"])},
     "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
     "timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
     "api_retry_timeout": {"type": "float", "default": 60.0},
@@ -58,6 +59,51 @@ MAX_WAIT_TIMEOUT = 7 * 24 * 3600
 MAX_MESSAGE = 1000
 
 
+class _OneLineModule(AnsibleModule):
+    """AnsibleModule whose failure is one line and never shows a no_log option.
+
+    Messages quote the task's input (AnsibleModule's own type errors too), which may hold line
+    breaks, e.g. a TXT value; they are shown escaped so that the error stays one line.
+    ansible-core forgets every no_log value when one dict or list-of-dict option cannot be read
+    (a list of strings where dicts belong), and would then print api_key in ``invocation``:
+    the no_log options are masked again before any failure.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except (OverflowError, TypeError, ValueError) as exc:
+            # ansible-core's validation raises on some input instead of failing: .inf for an int
+            # option, a boolean where a dict of suboptions belongs.
+            self.fail_json(msg=_unreadable_options(self.argument_spec, getattr(self, "params", None) or {}, exc))
+
+    def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
+        for name, option in self.argument_spec.items():
+            value = self.params.get(name)
+            if option.get("no_log") and isinstance(value, str) and value:
+                self.no_log_values.add(value)
+        lines = str(msg).splitlines()
+        super().fail_json(msg="\\n".join(lines) if len(lines) > 1 else str(msg), **kwargs)
+
+
+def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
+    """One line naming the option ansible-core could not read, when it can be found."""
+    for name, option in spec.items():
+        value = params.get(name)
+        if option.get("type") in ("int", "float") and _non_finite(value):
+            return "%s must be a finite number, got %s" % (name, value)
+        if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
+            return "%s must be a dict, got %s" % (name, type(value).__name__)
+    return "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _non_finite(value: t.Any) -> bool:
+    try:
+        return not isinstance(value, bool) and not math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 class CmrModuleError(Exception):
     """A failure a module explains itself; ``details`` are extra result keys."""
 
@@ -76,12 +122,15 @@ class CmrModule:
     def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.ansible = _OneLineModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
         # Every input check runs before the first request, so a bad value never half-applies a task.
         self._check_inputs()
         self.client: t.Optional[CmrClient] = None  # built by run(), inside the one-line error handling
+        if not self.params["validate_certs"] and self.params["api_url"].lower().startswith("https:"):
+            self.warn("validate_certs is false: the TLS certificate of %s is not verified, so anyone on the network path "
+                      "could read the API key; use ca_path for a private CA instead" % self.params["api_url"])
 
     @property
     def check_mode(self) -> bool:
@@ -146,6 +195,7 @@ class CmrModule:
                 p["api_key"],
                 sandbox=p["sandbox"],
                 validate_certs=p["validate_certs"],
+                ca_path=p["ca_path"],
                 timeout=p["timeout"],
                 retries=p["api_retries"],
                 retry_timeout=p["api_retry_timeout"],

@@ -8,7 +8,8 @@
 """Which fields carry secrets, and how to keep them out of output and error reports.
 
 ``redact`` masks secret values (error reports to CMR, diffs); ``strip_secrets`` removes the
-keys altogether (objects returned by modules). Matching ignores case, ``_`` and ``-`` so one
+keys altogether (objects returned by modules); ``redact_text`` masks them in JSON text that
+could not be parsed (a cut-off answer quoted in an error message). Matching ignores case, ``_`` and ``-`` so one
 entry covers the snake_case name the collection uses and the camelCase name CMR uses.
 """
 
@@ -80,4 +81,7 @@ _SECRET_IN_TEXT = re.compile(
 
 def redact_text(text: str) -> str:
     """``text`` with the value of every secret field that appears in it replaced by ``MASK``."""
-    return _SECRET_IN_TEXT.sub(lambda match: match.group("key") + MASK, text)
+    def mask(match: re.Match) -> str:
+        quote = match.group("value")[0]
+        return match.group("key") + (quote + MASK + quote if quote in "\"'" else MASK)
+    return _SECRET_IN_TEXT.sub(mask, text)

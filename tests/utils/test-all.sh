@@ -17,6 +17,7 @@ ALL_STAGES=(
     integration
     playbooks
     eda
+    hostile
     lint
     changelog
     galaxy-import

@@ -299,6 +299,16 @@ def test_broken_response_to_a_write_may_have_been_applied(cmr: FakeCmr) -> None:
     assert len(cmr.seen("/users")) == 1
 
 
+def test_cut_off_answer_is_quoted_without_its_secrets(cmr: FakeCmr) -> None:
+    """A truncated answer is not JSON, so redact() cannot see it: the quoted snippet is masked as text."""
+    cmr.on("/users", Reply(200, b'{"status":200,"data":{"email":"a@example.com","password":"pw-SECRET-1","appPassword":"ap-SEC'))
+    with pytest.raises(CmrApiError, match="body is not JSON") as caught:
+        make(cmr.url).call(GET_USER)
+    assert "pw-SECRET-1" not in str(caught.value) and "ap-SEC" not in str(caught.value)
+    assert "a@example.com" in str(caught.value)
+    assert all("pw-SECRET-1" not in json.dumps(report) for report in cmr.reports())
+
+
 def test_redirect_is_not_followed(cmr: FakeCmr) -> None:
     cmr.on("/users", Reply(302, b"", {"Location": "https://elsewhere.example/"}))
     with pytest.raises(CmrApiError, match="redirected"):
@@ -777,3 +787,22 @@ def test_a_missing_object_is_none_and_every_other_failure_is_raised(cmr: FakeCmr
     with pytest.raises(CmrApiError) as exc:
         call_unless_missing(client, _api.USER_DELETE, query={"userId": "U1"})
     assert exc.value.status == 409
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"timeout": float("nan")}, "timeout must be a number of seconds greater than 0 and at most 3600, got nan"),
+    ({"timeout": float("inf")}, "timeout must be a number of seconds greater than 0 and at most 3600, got inf"),
+    ({"timeout": 1e308}, "timeout must be a number of seconds greater than 0 and at most 3600, got 1e+308"),
+    ({"retry_timeout": float("nan")}, "api_retry_timeout must be from 0 to 86400 seconds, got nan"),
+])
+def test_numbers_the_socket_layer_cannot_take_are_refused(options: dict, message: str) -> None:
+    """Found by fuzzing: a huge timeout overflowed in socket.settimeout() with a traceback."""
+    with pytest.raises(CmrConfigError) as caught:
+        make("http://127.0.0.1:9/api/v1/integration", **options)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[bad/api"])
+def test_unparseable_api_url_is_a_config_error(url: str) -> None:
+    with pytest.raises(CmrConfigError, match="^api_url is not a valid URL"):
+        make(url)

@@ -82,3 +82,14 @@ def test_redact_text_masks_secret_values_in_text(text: str, secret: str) -> None
 
 def test_redact_text_leaves_other_words_alone() -> None:
     assert redact_text('{"compassword": "x", "email": "a@b.c"}') == '{"compassword": "x", "email": "a@b.c"}'
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A cut-off answer: the value ends where the snippet ends, without its closing quote.
+    ('{"data":{"email":"a@b.com","password":"pw\\"1","appPassword": "ap-cut', '{"data":{"email":"a@b.com","password":"%s","appPassword": "%s"' % (MASK, MASK)),
+    ('{"authenticator_secret":"TOTP","note":"password"}', '{"authenticator_secret":"%s","note":"password"}' % MASK),
+    ('{"password":', '{"password":'),
+    ('not json at all', 'not json at all'),
+])
+def test_redact_text(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
