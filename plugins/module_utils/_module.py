@@ -44,8 +44,8 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
-class _OneLineModule(AnsibleModule):
-    """AnsibleModule whose failure is one line and never shows a no_log option.
+class _CmrAnsibleModule(AnsibleModule):
+    """AnsibleModule whose failure is one line, never shows a no_log option and is never a traceback.
 
     Messages quote the task's input (AnsibleModule's own type errors too), which may hold line
     breaks, e.g. a TXT value; they are shown escaped so that the error stays one line.
@@ -64,7 +64,7 @@ class _OneLineModule(AnsibleModule):
 
     def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
         for name, option in self.argument_spec.items():
-            value = self.params.get(name)
+            value = (getattr(self, "params", None) or {}).get(name)
             if option.get("no_log") and isinstance(value, str) and value:
                 self.no_log_values.add(value)
         lines = str(msg).splitlines()
@@ -107,7 +107,7 @@ class CmrModule:
     def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.ansible = _OneLineModule(argument_spec=spec, **kwargs)
+        self.ansible = _CmrAnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
         self._check_wait_timeout()
