@@ -59,8 +59,8 @@ MAX_WAIT_TIMEOUT = 7 * 24 * 3600
 MAX_MESSAGE = 1000
 
 
-class _OneLineModule(AnsibleModule):
-    """AnsibleModule whose failure is one line and never shows a no_log option.
+class _CmrAnsibleModule(AnsibleModule):
+    """AnsibleModule whose failure is one line, never shows a no_log option and is never a traceback.
 
     Messages quote the task's input (AnsibleModule's own type errors too), which may hold line
     breaks, e.g. a TXT value; they are shown escaped so that the error stays one line.
@@ -79,7 +79,7 @@ class _OneLineModule(AnsibleModule):
 
     def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
         for name, option in self.argument_spec.items():
-            value = self.params.get(name)
+            value = (getattr(self, "params", None) or {}).get(name)
             if option.get("no_log") and isinstance(value, str) and value:
                 self.no_log_values.add(value)
         lines = str(msg).splitlines()
@@ -122,7 +122,7 @@ class CmrModule:
     def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.ansible = _OneLineModule(argument_spec=spec, **kwargs)
+        self.ansible = _CmrAnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
         # Every input check runs before the first request, so a bad value never half-applies a task.
