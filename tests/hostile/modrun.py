@@ -21,6 +21,7 @@ import typing as t
 
 import pytest
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _module, _wait
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
@@ -62,6 +63,10 @@ def loopback_only(host: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
 def run_module(name: str, args: dict[str, t.Any]) -> tuple[int, dict[str, t.Any]]:
     """(exit code, result) of one in-process run; any exception but SystemExit propagates (a bug)."""
     module = importlib.import_module(MODULE_PACKAGE + name)
+    # AnsibleModule collects warnings in process-wide lists: an earlier run's warning must not
+    # show up in this run's result (a real module run is a process of its own).
+    for collected in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, collected).clear()
     out = io.StringIO()
     code: t.Any = None
     with patch_module_args(args), contextlib.redirect_stdout(out):
