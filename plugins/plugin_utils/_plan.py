@@ -122,8 +122,7 @@ class RunPlan:
             "resources_by_type": self.resources_by_type(),
             "cost": {"total": self.total_cost, "currency": "USD", "wallet_balance": self.wallet_balance,
                      "wallet_covers": self.wallet_covers()},
-            "changes": sorted(self.changes.values(), key=lambda c: (ACTIONS.index(c["action"]) if c["action"] in ACTIONS else 99,
-                                                                     c["resource_type"], c["key"])),
+            "changes": sorted(self.changes.values(), key=change_order),
             "unchanged": self.unchanged,
             "previews": self.previews,
             "failed": list(self.failed),
@@ -178,6 +177,12 @@ class RunPlan:
             lines.append("Skipped CMR tasks:")
             lines += ["  %s | %s" % (s["host"], s["task"]) for s in self.skipped]
         return lines
+
+
+def change_order(change: t.Mapping[str, t.Any]) -> tuple[int, str, str]:
+    """Create, purchase, update, renew, delete; then by type and key."""
+    rank = ACTIONS.index(change["action"]) if change["action"] in ACTIONS else len(ACTIONS)
+    return rank, change["resource_type"], change["key"]
 
 
 def change_line(change: t.Mapping[str, t.Any], width: int) -> str:
