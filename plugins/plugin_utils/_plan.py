@@ -84,7 +84,7 @@ class RunPlan:
             message = redact_text(str(item.get("msg") or item.get("message") or "failed"))
             if len(message) > MAX_MESSAGE:
                 message = message[:MAX_MESSAGE] + "..."
-            self.failed.append({"host": host, "task": task, "message": message, "ignored": ignored})
+            self.failed.append({"host": host, "task": task, "message": message, "ignored": bool(ignored)})  # Ansible passes None for "not ignored"
 
     def add_skipped(self, host: str, task: str) -> None:
         self.skipped.append({"host": host, "task": task})
@@ -95,7 +95,7 @@ class RunPlan:
         return round(sum(change["cost"] for change in self.changes.values()) + 1e-9, 2)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(ACTIONS, 0)
+        counts = {action: 0 for action in ACTIONS}
         for change in self.changes.values():
             counts[change["action"]] = counts.get(change["action"], 0) + 1
         return counts
