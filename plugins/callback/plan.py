@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 name: plan
 type: aggregate
 short_description: One Terraform-style plan of a whole run's CMR changes, with its cost, as text and JSON
-version_added: 1.0.0
+version_added: 0.2.0
 description:
   - Gathers the RV(coldmailreseller.cmr.cmr_user#module:cmr_plan) result that every resource module of the collection returns,
     across every task, loop item and host of the run, and prints one summary at the end of the run.
@@ -99,7 +99,7 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_ok(self, result: t.Any) -> None:
         self.plan.add_result(*where(result), result._result)
 
-    def v2_runner_on_failed(self, result: t.Any, ignore_errors: bool = False) -> None:
+    def v2_runner_on_failed(self, result: t.Any, ignore_errors: t.Optional[bool] = False) -> None:
         self.plan.add_failed(*where(result), result._result, ignored=ignore_errors)
 
     def v2_runner_on_unreachable(self, result: t.Any) -> None:

@@ -76,7 +76,7 @@ class RunPlan:
             "host": host, "tasks": [task], "check_mode": check_mode,
         }
 
-    def add_failed(self, host: str, task: str, result: t.Mapping[str, t.Any], ignored: bool = False) -> None:
+    def add_failed(self, host: str, task: str, result: t.Mapping[str, t.Any], ignored: t.Optional[bool] = False) -> None:
         """A failed (or unreachable) task; the items of a loop that did succeed still count."""
         self.add_result(host, task, result)
         failures = [item for item in each_result(result) if item.get("failed") or item.get("unreachable")] or [result]

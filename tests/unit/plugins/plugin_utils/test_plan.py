@@ -114,3 +114,10 @@ def test_the_file_matches_its_schema() -> None:
         pass
     else:
         raise AssertionError("the schema accepted an undocumented key")
+
+
+def test_ansible_s_none_for_not_ignored_is_false_in_the_file() -> None:
+    plan = RunPlan(check_mode=False)
+    plan.add_failed("localhost", "task", {"msg": "boom"}, ignored=None)
+    assert plan.failed[0]["ignored"] is False
+    jsonschema.validate(plan.as_dict(), SCHEMA)
