@@ -32,8 +32,8 @@ ORDER = cmr_plan(change("purchase", "domain", "acme.com", 12.0), change("purchas
 def test_tasks_loop_items_and_hosts_are_added_up() -> None:
     plan = RunPlan(check_mode=True)
     plan.add_result("localhost", "order", ORDER)
-    plan.add_result("localhost", "names", {"results": [cmr_plan(change("update", "mailbox", "jane@acme.com", fields=["first_name"])),
-                                                        cmr_plan(), {"skipped": True}]})
+    renamed = cmr_plan(change("update", "mailbox", "jane@acme.com", fields=["first_name"]))
+    plan.add_result("localhost", "names", {"results": [renamed, cmr_plan(), {"skipped": True}]})
     plan.add_result("other", "user", cmr_plan(change("create", "user", "b@acme.com")))
     assert plan.counts() == {"create": 1, "purchase": 2, "update": 1, "renew": 0, "delete": 0}
     assert plan.resources_by_type() == {"domain": 1, "mailbox": 1, "user": 1}  # jane: bought then named, one mailbox
