@@ -122,6 +122,17 @@ options:
     default: 3.0
 """
 
+    # The resource modules (those that change something): their uniform cmr_plan return value,
+    # built once in module_utils/_engine.py. RETURN cannot use fragments, so each module's
+    # RETURN repeats the same cmr_plan entry.
+    PLAN = r"""
+options: {}
+notes:
+  - Like every resource module of the collection, this module returns RV(cmr_plan) - what it plans (check mode) or did,
+    with the natural key and the cost of each resource. Enable the P(coldmailreseller.cmr.plan#callback) callback
+    to see one Terraform-style plan, with its total cost, for a whole run.
+"""
+
     # Used together with ATTRIBUTES by modules that only read.
     INFO_MODULE = r"""
 options: {}

@@ -56,6 +56,17 @@ for filter_file in "$COLL_DIR"/plugins/filter/*.py; do
     log "ansible-doc -t filter $filter"
 done
 
+# And the callback plugins (coldmailreseller.cmr.plan).
+for callback_file in "$COLL_DIR"/plugins/callback/*.py; do
+    [[ -e "$callback_file" ]] || continue
+    callback="$COLL_FQCN.$(basename "$callback_file" .py)"
+    text="$(ansible-doc -t callback "$callback" 2>&1)" || die "ansible-doc -t callback $callback failed: $text"
+    for section in "> CALLBACK $callback " "OPTIONS" "EXAMPLES:"; do
+        [[ "$text" == *"$section"* ]] || die "ansible-doc -t callback $callback: no '$section' in its output"
+    done
+    log "ansible-doc -t callback $callback"
+done
+
 log "antsibull-docs lint-collection-docs --plugin-docs"
 antsibull-docs lint-collection-docs --plugin-docs "$COLL_DIR"
 
