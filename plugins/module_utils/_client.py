@@ -335,10 +335,7 @@ class CmrClient:
         raise self._final_error(endpoint, query, None, failure)
 
     def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
-        text = self._scrub(message)
-        if len(text) > MAX_CMR_MESSAGE:
-            text = "%s... (%d more characters)" % (text[:MAX_CMR_MESSAGE], len(text) - MAX_CMR_MESSAGE)
-        return CmrApiError(status, text, endpoint.method, endpoint.path, data, maybe_applied)
+        return CmrApiError(status, cap(self._scrub(message), MAX_CMR_MESSAGE), endpoint.method, endpoint.path, data, maybe_applied)
 
     def _scrub(self, text: str) -> str:
         # The key only travels as a header; this guards against a server or library echoing it.
@@ -407,9 +404,9 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
         parts = urlsplit(api_url or "")
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise CmrConfigError(f"api_url is not a valid URL ({exc}): {_short(api_url)!r}") from None
+        raise CmrConfigError(f"api_url is not a valid URL ({exc}): {cap(api_url, 200)!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CmrConfigError(f"api_url must be an http(s) URL with a host name, got {_short(api_url)!r}")
+        raise CmrConfigError(f"api_url must be an http(s) URL with a host name, got {cap(api_url, 200)!r}")
     if sandbox and api_url.rstrip("/").lower() == _api.DEFAULT_API_URL.lower():
         raise CmrConfigError(
             "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
@@ -432,9 +429,12 @@ def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) ->
         raise CmrConfigError(f"api_retry_timeout must be from 0 to {MAX_RETRY_TIMEOUT:g} seconds, got {api_retry_timeout:g}")
 
 
-def _short(text: t.Any, limit: int = 200) -> str:
+def cap(text: t.Any, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out (messages quote input that may be huge)."""
     text = str(text)
-    return text if len(text) <= limit else text[:limit] + "..."
+    if len(text) <= limit:
+        return text
+    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
 
 
 def _query_params(query: t.Mapping[str, t.Any] | None) -> dict | None:

@@ -20,6 +20,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client impor
     REQUESTS_IMPORT_ERROR,
     CmrApiError,
     CmrClient,
+    cap,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
 
@@ -245,13 +246,6 @@ def wait_timeout_problem(params: t.Mapping[str, t.Any]) -> t.Optional[str]:
     if timeout > MAX_WAIT_TIMEOUT:
         return "wait_timeout must be at most %d seconds (7 days), got %s" % (MAX_WAIT_TIMEOUT, timeout)
     return None
-
-
-def cap(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, saying how much was left out."""
-    if len(text) <= limit:
-        return text
-    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
 
 
 def describe_api_error(exc: CmrApiError) -> str:

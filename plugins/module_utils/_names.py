@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import cap
+
 # The local part of a mailbox address: ASCII letters and digits, with '.', '_' or '-' inside,
 # at most 64 characters (the limit of an e-mail local part).
 _USERNAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$", re.IGNORECASE | re.ASCII)
@@ -30,7 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def username_problem(value: t.Any) -> t.Optional[str]:
     if not isinstance(value, str) or not _USERNAME.match(value.strip()):
         return ("must be a mailbox user name of ASCII letters and digits, with '.', '_' or '-' inside, "
-                "at most 64 characters, got %r" % _quoted(value))
+                "at most 64 characters, got %r" % cap(value, 80))
     return None
 
 
@@ -46,17 +48,12 @@ def domain_name_problem(value: t.Any) -> t.Optional[str]:
     name = value.strip().rstrip(".").lower() if isinstance(value, str) else ""
     if not _DOMAIN.match(name):
         hint = " (write an internationalised name in its xn-- form)" if isinstance(value, str) and not value.isascii() else ""
-        return "must be a domain name such as acme-outreach.com, got %r%s" % (_quoted(value), hint)
+        return "must be a domain name such as acme-outreach.com, got %r%s" % (cap(value, 80), hint)
     return None
 
 
 def email_problem(value: t.Any) -> t.Optional[str]:
     local, sep, domain = value.strip().rpartition("@") if isinstance(value, str) else ("", "", "")
     if not sep or not local or any(ch.isspace() or ch == "@" for ch in local) or domain_name_problem(domain):
-        return "must be an e-mail address such as jane@acme.example, got %r" % _quoted(value)
+        return "must be an e-mail address such as jane@acme.example, got %r" % cap(value, 80)
     return None
-
-
-def _quoted(value: t.Any, limit: int = 80) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "..."
