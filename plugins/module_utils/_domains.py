@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import datetime
 import typing as t
-from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import RenewalWindow, dated_window
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
-
-
-def canonical_name(name: str) -> str:
-    """Domain names compare without letter case and without a trailing dot."""
-    return name.strip().rstrip(".").lower()
 
 
 def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -86,45 +82,6 @@ def _as_price(value: t.Any) -> t.Optional[float]:
         return None
 
 
-@dataclass(frozen=True)
-class RenewalWindow:
-    """Whether a domain can be renewed now, and if not, why and from when."""
-
-    eligible: bool
-    reason: str
-    opens_on: t.Optional[str] = None  # ISO date the window opens, when it lies in the future
-
-    def as_dict(self) -> dict[str, t.Any]:
-        return {"renewable": self.eligible, "renewal_reason": self.reason, "renewal_window_opens": self.opens_on}
-
-
-def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
-    """An API timestamp (ISO 8601, 'Z' allowed) as an aware datetime, or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
-
-
-def dated_window(what: t.Any, end: t.Any, days: int, now: datetime.datetime, unknown: str, inside: str, outside: str) -> RenewalWindow:
-    """The renewal window that opens ``days`` before ``end`` (domains and subscriptions share the rule).
-
-    The three messages are ``str.format`` templates with ``{what}``, ``{ends}``, ``{opens}`` and
-    ``{days}``: for an unknown ``end``, inside the window, and before it opens.
-    """
-    ends = parse_time(end)
-    if ends is None:
-        return RenewalWindow(False, unknown.format(what=what))
-    opens = ends - datetime.timedelta(days=days)
-    fields = {"what": what, "ends": ends.date().isoformat(), "opens": opens.date().isoformat(), "days": days}
-    if now >= opens:
-        return RenewalWindow(True, inside.format(**fields))
-    return RenewalWindow(False, outside.format(**fields), fields["opens"])
-
-
 def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
     """REFERENCE §6.1: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -140,18 +97,6 @@ def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datet
         inside="{what} expires on {ends} and is inside its renewal window",
         outside="{what} expires on {ends}; its renewal window opens on {opens} ({days} days before expiry)",
     )
-
-
-def one_year_later(expiry: t.Any) -> t.Optional[str]:
-    """The expiry date a one-year renewal leads to (ISO 8601), for plans and diffs."""
-    parsed = parse_time(expiry)
-    if parsed is None:
-        return None
-    try:
-        later = parsed.replace(year=parsed.year + 1)
-    except ValueError:  # 29 February
-        later = parsed.replace(year=parsed.year + 1, day=28)
-    return later.isoformat().replace("+00:00", "Z")
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -191,13 +191,18 @@ class Resource:
 
     # The three plain plans; resources add or replace actions (a renewal, a purchase) around them.
     def plan_create(self, desired: dict[str, t.Any]) -> Plan:
-        change = Change(CREATE, self.name, str(desired.get(self.key_field) or self.params.get(self.key_field) or ""))
-        return Plan(CREATE, after=desired, actions=[Action(change, lambda _obj: self.create(desired))])
+        # The steps read the plan when they run, so a resource may still complete plan.after
+        # or plan.changes after this (e.g. the defaults a creation sends).
+        plan = Plan(CREATE, after=desired)
+        key = str(desired.get(self.key_field) or self.params.get(self.key_field) or "")
+        plan.actions.append(Action(Change(CREATE, self.name, key), lambda _obj: self.create(plan.after or {})))
+        return plan
 
     def plan_update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> Plan:
+        plan = Plan(UPDATE, before=current, after={**current, **changes}, changes=changes)
         change = Change(UPDATE, self.name, self.key_of(current), fields=tuple(changes))
-        action = Action(change, lambda obj: self.update(obj or current, changes))
-        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes, actions=[action])
+        plan.actions.append(Action(change, lambda obj: self.update(obj or current, plan.changes)))
+        return plan
 
     def plan_delete(self, current: dict[str, t.Any]) -> Plan:
         def delete(obj: t.Optional[dict[str, t.Any]]) -> None:

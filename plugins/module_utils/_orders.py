@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, canonical_name, list_domains, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     canonical_email,
     existing_emails,
@@ -39,7 +40,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors impor
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_wallet
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:

@@ -14,7 +14,8 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import RenewalWindow, canonical_name, dated_window
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import RenewalWindow, dated_window
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 

@@ -319,19 +319,13 @@ msg:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _domains
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
-    canonical_name,
-    list_domains,
-    one_year_later,
-    pick_domain,
-    renewal_done,
-    renewal_prices,
-    renewal_window,
-)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import list_domains, pick_domain, renewal_done, renewal_prices, renewal_window
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, Action, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import one_year_later
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 SETTINGS = ("auto_renew", "forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name")

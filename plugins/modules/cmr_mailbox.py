@@ -91,13 +91,42 @@ options:
     choices: [active, paused, stopped]
   warmup_settings:
     description:
-      - Warm-up settings to apply; settings not listed are left as they are.
-      - Keys are C(warmup_limit), C(minimum_warmup_limit), C(increase_per_day), C(minimum_delay_between_warmup_emails),
-        C(maximum_delay_between_warmup_emails) (whole numbers), C(warmup_reply_rate), C(warmup_open_rate),
-        C(warmup_spam_protection_rate) (numbers from 0 to 1), C(warmup_on_weekdays) and C(warmup_disable_slow) (booleans).
+      - Warm-up settings to apply; settings left out are left as they are.
       - The documented CMR API does not report warm-up settings back. When CMR's answer lacks them the module sends them on
         every run, reports a change and warns.
+      - A mistake fails the task with one line that names the setting, before anything is sent.
     type: dict
+    suboptions:
+      warmup_limit:
+        description: Most warm-up e-mails a day (0 or more).
+        type: int
+      minimum_warmup_limit:
+        description: Fewest warm-up e-mails a day (0 or more, not above O(warmup_settings.warmup_limit)).
+        type: int
+      increase_per_day:
+        description: How many more warm-up e-mails each day, until O(warmup_settings.warmup_limit) (0 or more).
+        type: int
+      minimum_delay_between_warmup_emails:
+        description: Shortest pause between two warm-up e-mails (0 or more, not above the maximum).
+        type: int
+      maximum_delay_between_warmup_emails:
+        description: Longest pause between two warm-up e-mails (0 or more).
+        type: int
+      warmup_reply_rate:
+        description: Share of warm-up e-mails that get a reply, from 0 to 1.
+        type: float
+      warmup_open_rate:
+        description: Share of warm-up e-mails that are opened, from 0 to 1.
+        type: float
+      warmup_spam_protection_rate:
+        description: Share of warm-up e-mails rescued from spam, from 0 to 1.
+        type: float
+      warmup_on_weekdays:
+        description: Send warm-up e-mails on weekdays only.
+        type: bool
+      warmup_disable_slow:
+        description: Turn off the slow ramp-up.
+        type: bool
   confirm:
     description:
       - Must be V(true) to create a missing mailbox, which places a paid mailbox order. Without it the module fails and
@@ -305,11 +334,14 @@ deletes_workspace:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import list_domains, pick_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Action, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
     WARMUP_CHOICES,
+    WARMUP_COUNTS,
+    WARMUP_RATES,
+    WARMUP_SWITCHES,
     apply_warmup,
     belongs_to,
     get_mailbox,
@@ -326,9 +358,10 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     validate_warmup_settings,
     warmup_action,
     warmup_after,
+    warmup_settings_problem,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name, check_person_names, domain_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -348,12 +381,13 @@ DETAILS = ("first_name", "last_name", "profile_picture")
 class Mailbox(Resource):
     name = "mailbox"
     key_field = "email"
+    option_checks = {"warmup_settings": warmup_settings_problem}
 
     def __init__(self, module: t.Any) -> None:
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
         self.email = self.address()  # validated before the first request; None with mailbox_id
-        check_names(self.params)
+        check_person_names({key: self.params[key] for key in ("first_name", "last_name")})
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
@@ -513,14 +547,6 @@ class Mailbox(Resource):
         return self.costing.funds.wallet_balance
 
 
-def check_names(params: t.Mapping[str, t.Any]) -> None:
-    """First and last names CMR would refuse, named as the options."""
-    for key in ("first_name", "last_name"):
-        problem = params[key] is not None and person_name_problem(params[key])
-        if problem:
-            raise CmrModuleError("%s %s" % (key, problem))
-
-
 ARGUMENT_SPEC = dict(
     user_id=dict(type="str", required=True),
     mailbox_id=dict(type="str"),
@@ -532,7 +558,11 @@ ARGUMENT_SPEC = dict(
     last_name=dict(type="str"),
     profile_picture=dict(type="str"),
     warmup=dict(type="str", choices=list(WARMUP_CHOICES)),
-    warmup_settings=dict(type="dict"),
+    warmup_settings=dict(type="dict", options=dict(
+        **{key: dict(type="int") for key in WARMUP_COUNTS},
+        **{key: dict(type="float") for key in WARMUP_RATES},
+        **{key: dict(type="bool") for key in WARMUP_SWITCHES},
+    )),
     confirm=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),

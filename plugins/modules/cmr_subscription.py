@@ -272,7 +272,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscription
     renewal_done,
     renewal_eligibility,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 
