@@ -266,18 +266,6 @@ class Ctx:
             raise ApiError(404, "The requested user does not exist")
         return user
 
-    def owned(self, kind: str, obj: dict[str, Any] | None) -> dict[str, Any]:
-        """Return ``obj`` when it belongs to the request's user.
-
-        ``None`` → 404 "<kind> not found"; another user's object → 403.  ``kind`` is a human
-        word used in the message ("domain", "mailbox", …).
-        """
-        if obj is None:
-            raise ApiError(404, f"{kind.capitalize()} not found")
-        if obj.get("userId") != self.user_id(source="either"):
-            raise ApiError(403, f"This {kind} does not belong to the given user")
-        return obj
-
     # -- body -------------------------------------------------------------------------------
 
     def validate(self, schema: Any) -> Any:

@@ -180,12 +180,7 @@ def add_records(ctx: Ctx) -> Reply:
 def owned_record(ctx: Ctx, record_id: str) -> dict[str, Any]:
     """A record of the request user (404 unknown, 403 another user's)."""
     user = ctx.state.require_user(ctx.user_id(source="either"))
-    record = ctx.state.data["records"].get(record_id)
-    if record is None:
-        raise ApiError(404, f"DNS record {record_id} not found")
-    if record.get("userId") != user["userId"]:
-        raise ApiError(403, "This DNS record does not belong to the given user")
-    return record
+    return ctx.state.check_owner(ctx.state.data["records"].get(record_id), user["userId"], "DNS record", record_id)
 
 
 @route("PUT", "/dns")

@@ -70,12 +70,7 @@ def owned_credential(ctx: Ctx, credential_id: str | None, user_id: str | None) -
     """A stored credential (400 without id, 404 unknown, 403 another user's)."""
     if not credential_id:
         raise ApiError(400, "credentialId must be provided")
-    cred = ctx.state.data["credentials"].get(credential_id)
-    if cred is None:
-        raise ApiError(404, f"Platform credential {credential_id} not found")
-    if user_id is not None and cred.get("userId") != user_id:
-        raise ApiError(403, "This platform credential does not belong to the given user")
-    return cred
+    return ctx.state.check_owner(ctx.state.data["credentials"].get(credential_id), user_id, "platform credential", credential_id)
 
 
 def optional_user(ctx: Ctx) -> str | None:
