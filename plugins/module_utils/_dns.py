@@ -29,7 +29,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, RESULT_KEY, UPDATE, Change, Plan, Resource, plan_report
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 try:
     import voluptuous as vol
@@ -492,6 +492,10 @@ class RecordSetChange(Plan):
 
     records: RecordSetPlan = field(default_factory=lambda: RecordSetPlan(current=[]))
     wanted: list[Wanted] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.records.changed  # the record-set plan lists its steps (deletes, updates, creates) itself
 
     def diff(self) -> dict[str, t.Any]:
         return self.records.diff()

@@ -22,6 +22,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client impor
     CmrClient,
     cap,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
 
 try:
@@ -103,14 +104,6 @@ def _non_finite(value: t.Any) -> bool:
         return not isinstance(value, bool) and not math.isfinite(float(value))
     except (TypeError, ValueError, OverflowError):
         return False
-
-
-class CmrModuleError(Exception):
-    """A failure a module explains itself; ``details`` are extra result keys."""
-
-    def __init__(self, message: str, **details: t.Any) -> None:
-        super().__init__(message)
-        self.details = details
 
 
 class CmrModule:
@@ -260,3 +253,13 @@ def api_error_details(exc: CmrApiError) -> dict[str, t.Any]:
     if exc.maybe_applied:
         details["maybe_applied"] = True
     return details
+
+
+def run_resource(resource: t.Callable[[CmrModule], t.Any], argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
+    """Entry point of the resource modules: build the module, then run the engine's cycle once.
+
+    The resource is built inside run(): a constructor that validates options (e.g.
+    warmup_settings) must fail with one line like every other check, not with a traceback.
+    """
+    module = CmrModule(argument_spec, supports_check_mode=True, **kwargs)
+    module.run(lambda: resource(module).run())

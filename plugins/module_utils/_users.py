@@ -13,8 +13,8 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 
 def normalise_user(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -55,6 +55,39 @@ def require_user(client: CmrClient, user_id: str) -> dict[str, t.Any]:
     if user is None:
         raise CmrModuleError("user_id %s does not exist in this CMR account" % user_id)
     return user
+
+
+def create_user(client: CmrClient, fields: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Create a user; returns the fields sent plus the new user_id."""
+    data = client.call(_api.USER_CREATE, body=_api.to_api(_api.USER_FIELDS, fields)).data
+    user_id = data.get(_api.USER_CREATED_ID) if isinstance(data, dict) else None
+    if not user_id:
+        raise CmrModuleError("Unexpected response from CMR: the new user's ID is missing; look the user up by email before running the task again",
+                             changed=True)
+    return dict(fields, user_id=user_id)
+
+
+def update_user(client: CmrClient, current: t.Mapping[str, t.Any], changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Update a user. CMR's help guide asks for the full billing object on update, so every known field is sent."""
+    merged = {key: value for key, value in {**current, **changes}.items() if key in _api.USER_FIELDS and value is not None}
+    client.call(_api.USER_UPDATE, query={_api.USER_ID: current["user_id"]}, body=_api.to_api(_api.USER_FIELDS, merged))
+    return {**current, **changes}
+
+
+def delete_user(client: CmrClient, user_id: str) -> None:
+    """Delete a user; one that is already gone is the end state, one that still owns things is refused clearly."""
+    try:
+        call_unless_missing(client, _api.USER_DELETE, query={_api.USER_ID: user_id})
+    except CmrApiError as exc:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        if exc.status and 400 <= exc.status < 500 and (_api.DOMAIN_COUNT in data or _api.MAILBOX_COUNT in data):
+            domains, mailboxes = data.get(_api.DOMAIN_COUNT, "?"), data.get(_api.MAILBOX_COUNT, "?")
+            raise CmrModuleError(
+                "CMR refused to delete user %s: it still has %s domain(s) and %s mailbox(es); cancel its subscriptions, "
+                "remove its mailboxes and domains, then delete it" % (user_id, domains, mailboxes),
+                domain_count=data.get(_api.DOMAIN_COUNT), mailbox_count=data.get(_api.MAILBOX_COUNT),
+            ) from exc
+        raise
 
 
 def read_wallet(client: CmrClient) -> dict[str, t.Any]:

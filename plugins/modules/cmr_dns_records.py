@@ -210,7 +210,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     Wanted,
     validate_items,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 
 
 class DnsRecords(RecordSet):
@@ -247,7 +247,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    DnsRecords.main(ARGUMENT_SPEC)
+    run_resource(DnsRecords, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

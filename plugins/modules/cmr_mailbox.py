@@ -306,7 +306,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Change, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Action, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
     WARMUP_CHOICES,
@@ -327,7 +327,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     warmup_action,
     warmup_after,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
@@ -358,7 +358,6 @@ class Mailbox(Resource):
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
         self.creation: t.Optional[dict[str, t.Any]] = None  # domain and order plan of a mailbox to create
-        self.warmup_step: t.Optional[str] = None  # the warm-up call compare() chose
 
     # --- reading -------------------------------------------------------------------------------
     def address(self) -> t.Optional[str]:
@@ -392,12 +391,10 @@ class Mailbox(Resource):
         changes = changed_fields(current, desired)
         if "profile_picture" in changes and not changes["profile_picture"] and not current.get("profile_picture"):
             del changes["profile_picture"]  # "" asks for no picture, and there is none
-        self.warmup_step = warmup_action(current.get("warmup"), self.params["warmup"])
-        if self.warmup_step:
-            changes["warmup"] = warmup_after(current.get("warmup"), self.warmup_step)
+        step = warmup_action(current.get("warmup"), self.params["warmup"])
+        if step:
+            changes["warmup"] = warmup_after(current.get("warmup"), step)
         if self.settings:
-            if "warmup_settings" not in current:
-                self.module.warn("CMR does not report the warm-up settings of a mailbox, so they are sent and reported as changed on every run")
             delta = settings_changes(current.get("warmup_settings"), self.settings)
             if delta:
                 changes["warmup_settings"] = {**(current.get("warmup_settings") or {}), **delta}
@@ -413,7 +410,9 @@ class Mailbox(Resource):
         if plan.action == CREATE:
             return self.plan_creation()
         current = plan.before or {}
-        if self.warmup_step == ENROL and current.get("status") != _api.MAILBOX_STATUS_ACTIVE:
+        if self.settings and "warmup_settings" not in current:
+            self.module.warn("CMR does not report the warm-up settings of a mailbox, so they are sent and reported as changed on every run")
+        if warmup_action(current.get("warmup"), self.params["warmup"]) == ENROL and current.get("status") != _api.MAILBOX_STATUS_ACTIVE:
             raise CmrModuleError("warm-up can only be enrolled once the mailbox is ACTIVE; %s is %s" % (current.get("email"), current.get("status")))
         return plan
 
@@ -463,7 +462,8 @@ class Mailbox(Resource):
         wanted_warmup = _api.WARMUP_ACTIVE if self.params["warmup"] == "active" else None
         after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
         after = {key: value for key, value in after.items() if value}
-        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost, **funds.as_result()})
+        purchase = Action(Change(PURCHASE, self.name, email, cost=order_plan.total_cost), lambda _obj: self.create(after))
+        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost, **funds.as_result()}, actions=[purchase])
 
     # --- apply ---------------------------------------------------------------------------------
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -472,9 +472,7 @@ class Mailbox(Resource):
             raise AssertionError("no mailbox creation was planned")
         self.costing.require_funds()
         provider = creation["domain"].get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER
-        placed = place_plan(self.client, self.user_id, creation["plan"], OrderSettings(service_provider=provider), confirm=True)
-        if placed[0].answer_lost:
-            self.module.warn("CMR's answer to the mailbox order was lost; CMR lists the mailbox, so it was ordered once and not sent again")
+        placed = place_plan(self.client, self.user_id, creation["plan"], OrderSettings(service_provider=provider), True, self.module.warn)
         if not self.params["wait"]:
             if self.settings:
                 self.module.warn("the warm-up settings are applied by a later run, once the mailbox is ACTIVE")
@@ -511,11 +509,6 @@ class Mailbox(Resource):
         nothing_bought = {"estimated_cost": 0.0, **self.costing.funds.as_result()}  # wallet_balance None: not read
         return {**nothing_bought, **result}
 
-    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        if plan.action == CREATE:  # a new mailbox is a paid mailbox order
-            return [Change(PURCHASE, self.name, self.natural_key(plan, obj) or "", cost=self.costing.plan.total_cost)]
-        return super().plan_changes(plan, obj)
-
     def wallet_balance(self) -> t.Optional[float]:
         return self.costing.funds.wallet_balance
 
@@ -548,7 +541,8 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Mailbox.main(
+    run_resource(
+        Mailbox,
         ARGUMENT_SPEC,
         required_one_of=[("mailbox_id", "email", "domain")],
         mutually_exclusive=[("mailbox_id", "email", "domain")],
