@@ -151,7 +151,7 @@ def text(value: Any) -> str:
 
 
 def plain_text(value: Any) -> str:
-    """CMR's character rule for user fields (REFERENCE §5.3).
+    """CMR's character rule for user fields (docs/developer/API.md#users).
 
     Unicode letters, digits, spaces and ``. , ' # & ( ) / -``; HTML entities such as
     ``&#39;`` are decoded before the check.  The value is returned as sent (not decoded) so

@@ -406,7 +406,7 @@ def renewal_block(state: Any, sub: dict[str, Any]) -> str | None:
 
 
 def next_period_price(sub: dict[str, Any]) -> float:
-    """Price per mailbox of the next period: the 13th period onwards costs the 1+ year tier (§9.5).
+    """Price per mailbox of the next period: the 13th period onwards costs the 1+ year tier (docs/developer/API.md#prices).
 
     Periods are counted (``_periods``) rather than derived from dates: ``/_sim/clock`` shifts
     dates by days, so calendar-month arithmetic on shifted dates drifts by a few days a year.
@@ -425,7 +425,7 @@ def renew_subscription_period(state: Any, sub: dict[str, Any], start: dt.datetim
     """Start the next period at ``start`` (charging it unless already paid); returns the price.
 
     The renewal that crosses 12 months of activity moves the price to the 1+ year tier
-    (REFERENCE §9.5) and emits ``subscription.updated`` once.
+    (docs/developer/API.md#prices) and emits ``subscription.updated`` once.
     """
     amount = subscription_renewal_cost(sub)
     if charge:

@@ -36,7 +36,7 @@ RESOURCES = (
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 STATE_FILE_VERSION = 1
 
-# Webhook retry schedule of REFERENCE §11.1 in seconds, multiplied by --async-delay
+# Webhook retry schedule of docs/developer/API.md#webhooks in seconds, multiplied by --async-delay
 # (the simulator's "one second" of provider time), so 0.2 gives 0 s, 6 s, 60 s.
 WEBHOOK_RETRY_SECONDS = (0.0, 30.0, 300.0)
 WEBHOOK_TIMEOUT = 5.0
@@ -274,7 +274,7 @@ class State:  # pylint: disable=too-many-instance-attributes
         return record
 
     def sign(self, timestamp: str, raw: bytes) -> str:
-        """Hex HMAC-SHA256 of ``"<timestamp>.<raw body>"`` keyed with the API key (§11.1 choice)."""
+        """Hex HMAC-SHA256 of ``"<timestamp>.<raw body>"`` keyed with the API key (the simulator's choice, docs/developer/API.md#webhooks)."""
         return hmac.new(self.api_key.encode(), timestamp.encode() + b"." + raw, sha256).hexdigest()
 
     def _deliver(self, record: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""DNS records of a domain the user owns (REFERENCE §6.11).
+"""DNS records of a domain the user owns (docs/developer/API.md#dns).
 
 ``GET /dns`` lists ``records`` and ``disabledRecords``; ``POST /dns`` adds any number of
 records in one call, validating all of them before storing any; ``PUT``/``DELETE`` act on
@@ -110,7 +110,7 @@ def prepare(raw: dict[str, Any], domain: dict[str, Any], where: str) -> dict[str
 
 
 def single_valued(record: dict[str, Any]) -> bool:
-    """CNAME and DMARC TXT hold one value per host (DESIGN §4.2)."""
+    """CNAME and DMARC TXT hold one value per host (docs/developer/DESIGN.md#dns-identity)."""
     return record["recordType"] == "CNAME" or is_dmarc(record)
 
 

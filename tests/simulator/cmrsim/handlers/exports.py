@@ -1,4 +1,4 @@
-"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (REFERENCE §10.2).
+"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (docs/developer/API.md#exports-and-platform-credentials).
 
 Every POST of a credential stores a new one (CMR does not de-duplicate); PUT updates in
 place and keeps the ``credentialId``; passwords are never returned.  EMAILBISON needs
@@ -42,7 +42,7 @@ EXPORT = vol.Schema({
     vol.Optional("userId"): str,
     vol.Required("credentialId"): text,
     vol.Optional("componentMailboxIds"): [text],  # Apidog name
-    vol.Optional("mailboxIds"): [text],  # help-guide name (§14.19): both accepted
+    vol.Optional("mailboxIds"): [text],  # help-guide name (docs/developer/API.md#export-mailbox-ids): both accepted
 })
 
 

@@ -1,4 +1,4 @@
-"""Mailbox subscriptions: list, renew, auto-renew, cancel, recreate (REFERENCE §9).
+"""Mailbox subscriptions: list, renew, auto-renew, cancel, recreate (docs/developer/API.md#subscriptions).
 
 One subscription per domain workspace.  Date-driven transitions (period end → renewal or
 PAST_DUE → EXPIRED) live in ``cmrsim.lifecycle`` and run on ``POST /_sim/clock``.
@@ -200,7 +200,7 @@ def recreate(ctx: Ctx) -> Reply:
 
 
 def replace_subscription(ctx: Ctx, old: dict[str, Any], action_id: str) -> dict[str, Any]:
-    """Move the workspace to a new subscription id; the mailboxes keep their ids (Apidog, §14.18)."""
+    """Move the workspace to a new subscription id; the mailboxes keep their ids (documentation site; docs/developer/API.md#recreation-and-mailboxes)."""
     state = ctx.state
     new = dict(old, subscriptionId=state.new_id(), pricePerMailbox=catalog.MAILBOX_PRICE, createdAt=state.iso(), _periods=1,
                recreatedFrom=old["subscriptionId"])
