@@ -5,7 +5,7 @@
 
 # This file is private to the collection: its content may change at any time without notice.
 
-"""DNS records: normalisation, identity, DMARC comparison and record-set planning (DESIGN §4.2),
+"""DNS records: normalisation, identity, DMARC comparison and record-set planning (docs/developer/DESIGN.md#dns-identity),
 and the engine both DNS modules run on.
 
 Identity: a record is (type, host, value); CNAME and ``_dmarc`` TXT hold one value per host,
@@ -230,7 +230,7 @@ def record_from_api(obj: t.Mapping[str, t.Any], domain: str) -> Record:
 
 
 def record_to_api(record: Record) -> dict[str, t.Any]:
-    """A complete record for POST and PUT (PUT replaces every writable field, REFERENCE §6.11)."""
+    """A complete record for POST and PUT (PUT replaces every writable field, docs/developer/API.md#dns)."""
     values: dict[str, t.Any] = {"type": record.type, "host": record.host, "value": record.value}
     if record.type == "MX":
         values["priority"] = record.priority
@@ -403,7 +403,7 @@ class RecordSetPlan:
 
 
 def find_match(current: t.Sequence[Record], wanted: Record, taken: t.Container[int]) -> t.Optional[Record]:
-    """The current record ``wanted`` is the same record as, by identity (DESIGN §4.2)."""
+    """The current record ``wanted`` is the same record as, by identity (docs/developer/DESIGN.md#dns-identity)."""
     same_slot = [record for record in current if record.type == wanted.type and record.host == wanted.host and id(record) not in taken]
     for record in same_slot:
         if same_value(wanted, record):

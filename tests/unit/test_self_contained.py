@@ -10,8 +10,7 @@ end for a Galaxy or GitHub reader. What a contributor needs from them is in
 docs/developer/API.md and docs/developer/DESIGN.md, cited by heading
 (``docs/developer/API.md#orders``). A second test checks that every such heading exists.
 
-``EXCLUDED`` holds plugins/ until its citations are re-pointed (issue 10); the folder of
-unmerged patches keeps the text of the commits it holds.
+The folder of unmerged patches keeps the text of the commits it holds.
 """
 
 from __future__ import annotations
@@ -33,9 +32,8 @@ SKIPPED_DIRS = frozenset((
 SKIPPED_PATHS = ("tests/output/",)
 PENDING = "docs/developer/pending/"  # unmerged work kept as git format-patch output
 SELF = "tests/unit/test_self_contained.py"  # its examples and patterns are citations on purpose
-# Folders and files whose citations are not checked (yet), relative to the root.
+# Folders and files whose citations are not checked, relative to the root.
 EXCLUDED = (
-    "plugins/",  # re-pointed by the module_utils split of issue 10; drop this entry then
     PENDING,
     SELF,
 )
