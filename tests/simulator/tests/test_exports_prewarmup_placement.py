@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cmrsim import catalog
+from conftest import USER
 from simhelpers import domain, events, mailbox, mailboxes_of, provision, subscription, wallet
 
 EMAILBISON = {
@@ -109,7 +110,25 @@ def test_platform_export_accepts_both_field_names(sim, user_with_boxes, field):
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: sim.state()["exports"][0]["status"] == "COMPLETED")
     assert all(mailbox(sim, f"{name}@export-me.com")["platformExports"][0]["credentialId"] == cred_id for name in ("a", "b"))
+    assert all(mailbox(sim, f"{name}@export-me.com")["platformExports"][0]["status"] == "COMPLETED" for name in ("a", "b"))
     assert len(events(sim, "mailbox.exported")) == 2
+
+
+def test_platform_export_in_progress_shows_on_the_mailbox_and_is_not_queued_twice(sim_factory):
+    slow = sim_factory(async_delay=30)
+    user_id = slow.api("POST", "/users", json={**USER, "email": "slow@example.com"})[1]["data"]["id"]
+    box = slow.control("POST", "seed", {"kind": "mailboxes", "object": {
+        "mailboxId": "MB1", "userId": user_id, "email": "a@slow-export.com", "status": "ACTIVE", "platformExports": []}})["object"]
+    cred_id = add_credential(slow, user_id, EMAILBISON)[1]["data"]["credentialId"]
+    body = {"credentialId": cred_id, "componentMailboxIds": [box["mailboxId"]]}
+    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json=body)[0] == 200
+    entry = slow.api("GET", "/mailboxes/mailbox", query={"mailboxId": "MB1"})[1]["data"]["platformExports"][0]
+    assert entry["credentialId"] == cred_id and entry["status"] == "IN_PROGRESS" and entry["exportedAt"] is None
+    status, reply, dummy = slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json=body)
+    assert status == 409 and "already in progress" in reply["message"]
+    assert len(slow.state()["exports"]) == 1
+    other = add_credential(slow, user_id, {**EMAILBISON, "credentials": {"email": "two@agency.com", "password": "pw2"}})[1]["data"]["credentialId"]
+    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": other, "mailboxIds": ["MB1"]})[0] == 200
 
 
 def test_platform_export_errors(sim, user_with_boxes, make_user):
