@@ -378,7 +378,6 @@ SUBSCRIPTION_ACTIVE = "ACTIVE"
 SUBSCRIPTION_RENEWING = "RENEWING"
 SUBSCRIPTION_PAST_DUE = "PAST_DUE"
 SUBSCRIPTION_CANCELLED = "CANCELLED"
-SUBSCRIPTION_EXPIRED = "EXPIRED"
 # Days before periodEnd from which a manual renewal is accepted. Not documented (REFERENCE §9.2
 # only says manual and automatic renewal share the same eligibility); inferred, matches the simulator.
 SUBSCRIPTION_RENEWAL_WINDOW_DAYS = 7

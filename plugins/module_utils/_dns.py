@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, RESULT_KEY, UPDATE, Change, Plan, Resource, plan_report
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 try:
     import voluptuous as vol
@@ -276,18 +276,32 @@ def validate_items(items: t.Sequence[t.Any], domain: str, default_state: str, op
     ``records[2] (MX @): priority: expected an integer from 0 to 65535``.
     """
     schema = item_schema()
-    wanted = []
-    for index, item in enumerate(items):
-        label = "%s[%d]" % (option, index)
-        if not isinstance(item, dict):
-            raise CmrModuleError("%s: expected a dictionary with type, host and value, got %r" % (label, item))
-        try:
-            clean = schema(dict(item))
-        except vol.MultipleInvalid as exc:
-            raise CmrModuleError(_describe_invalid(label, item, exc.errors[0])) from None
-        wanted.append(build_wanted(clean, domain, default_state, label))
+    wanted = [build_wanted(checked_item(schema, item, "%s[%d]" % (option, index)), domain, default_state, "%s[%d]" % (option, index))
+              for index, item in enumerate(items)]
     check_no_duplicates(wanted)
     return wanted
+
+
+def checked_item(schema: t.Any, item: t.Any, label: str) -> dict[str, t.Any]:
+    """One item through the schema; fields left unset (None, as ansible-core fills suboptions) count as absent."""
+    if not isinstance(item, dict):
+        raise CmrModuleError("%s: expected a dictionary with type, host and value, got %r" % (label, item))
+    given = {key: value for key, value in item.items() if value is not None}
+    try:
+        return schema(given)
+    except vol.MultipleInvalid as exc:
+        raise CmrModuleError(_describe_invalid(label, given, exc.errors[0])) from None
+
+
+def items_problem(items: t.Any, option: str = "records") -> t.Optional[str]:
+    """The first item a schema refuses, in the words of validate_items (None: none, or not a list)."""
+    schema = item_schema()
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            checked_item(schema, item, "%s[%d]" % (option, index))
+        except CmrModuleError as exc:
+            return str(exc)
+    return None
 
 
 def _describe_invalid(label: str, item: t.Mapping[str, t.Any], error: t.Any) -> str:
@@ -492,6 +506,10 @@ class RecordSetChange(Plan):
 
     records: RecordSetPlan = field(default_factory=lambda: RecordSetPlan(current=[]))
     wanted: list[Wanted] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.records.changed  # the record-set plan lists its steps (deletes, updates, creates) itself
 
     def diff(self) -> dict[str, t.Any]:
         return self.records.diff()

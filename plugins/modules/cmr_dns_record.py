@@ -248,6 +248,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     build_wanted,
     find_match,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import run_resource
 
 
 class DnsRecord(RecordSet):
@@ -277,7 +278,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    DnsRecord.main(ARGUMENT_SPEC)
+    run_resource(DnsRecord, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     split_mx_value,
     validate_items,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 DOMAIN = "example.com"
 CMR_DEFAULTS = "rua=mailto:d@example.com; ruf=mailto:d@example.com; fo=0; rf=afrf; ri=604800; pct=100; sp=reject; aspf=r; adkim=r"

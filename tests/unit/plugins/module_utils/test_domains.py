@@ -10,10 +10,10 @@ import datetime
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
     normalise_domain,
-    one_year_later,
     pick_domain,
     renewal_window,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import one_year_later
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
