@@ -437,3 +437,25 @@ PREWARMUP_PACKAGE_FIELDS = {"domain": "domain", "service_provider": "serviceProv
 PREWARMUP_MAILBOXES = "preWarmedUpMailboxes"
 PREWARMUP_MAILBOX_FIELDS = {"email": "email", "first_name": "firstName", "last_name": "lastName", "created_at": "createdAt"}
 DOMAIN_PURCHASE_TYPE_PREWARMUP = "PREWARMUP"  # purchaseType of a domain bought as a pre-warmed package (inferred)
+
+# Recreation (REFERENCE §9.5): the Apidog path (the help guide writes /subscriptions/recreate, §14.17).
+# No new charge, but it cancels the workspace subscription and provisions a new one with a NEW
+# subscriptionId, so it goes through the one paid-request path (sent once, never repeated).
+SUBSCRIPTION_RECREATE = Endpoint("POST", "/component/subscriptions/recreate")  # body: subscriptionIds (or domainNames); async
+SUBSCRIPTION_RECREATED = "recreated"  # inferred answer: data.recreated [{previousSubscriptionId, subscriptionId, domain}]
+SUBSCRIPTION_RECREATED_FROM = "previousSubscriptionId"
+
+# --- placement (inbox) tests (REFERENCE §8.6; help guide only) -----------------------------------------
+PLACEMENT_ORDER = Endpoint("POST", "/placement", spends_money=True)  # query: userId; body: mailboxIds, spamassassin, blacklist, aiInsight; async
+PLACEMENT_REPORTS = Endpoint("GET", "/placement/reports")  # query: userId, orderId, mailboxId, page, limit; newest first
+PLACEMENT_MAILBOX_IDS = "mailboxIds"
+PLACEMENT_OPTIONS = {"spamassassin": "spamassassin", "blacklist": "blacklist", "ai_insight": "aiInsight"}
+PLACEMENT_REPORT_FIELDS = {
+    "order_id": "orderId", "status": "status", "spamassassin": "spamassassin", "blacklist": "blacklist",
+    "mailbox_count": "mailboxCount", "created_at": "createdAt",  # createdAt inferred
+    "ai_insight_requested": "aiInsightRequested", "ai_insight": "aiInsight",
+}
+PLACEMENT_REPORT_MAILBOXES = "mailboxes"
+PLACEMENT_MAILBOX_FIELDS = {"placement_order_id": "placementOrderId", "mailbox_id": "mailboxId", "from_email": "fromEmail",
+                            "status": "status", "report": "report"}
+PLACEMENT_DONE = "COMPLETED"

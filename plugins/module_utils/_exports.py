@@ -19,7 +19,7 @@ import typing as t
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import canonical_email, normalise_mailbox
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user, same_email
 
 

@@ -13,7 +13,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 
 
 def price(value: t.Any) -> t.Optional[float]:

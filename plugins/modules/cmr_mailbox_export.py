@@ -205,7 +205,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._exports impo
     user_mailboxes,
     validate_mailbox,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import settle
 
 RESOURCE_TYPE = "mailbox_export"
 QUEUED = "queued"
@@ -242,7 +244,7 @@ def plan(module: CmrModule) -> list[dict[str, t.Any]]:
     for mailbox, raw in pick_mailboxes(user_mailboxes(module.client, p["user_id"]), p["mailboxes"], p["user_id"]):
         entry = {"mailbox_id": mailbox.get("mailbox_id"), "email": mailbox.get("email"), "service_provider": mailbox.get("service_provider"),
                  "outcome": outcome(raw, p["force"]), "validation": None, "action_id": None,
-                 "before": raw.get(_api.MAILBOX_EXPORT_STATUS), "mailbox": mailbox}
+                 "before": raw.get(_api.MAILBOX_EXPORT_STATUS), "exported_at": raw.get(_api.MAILBOX_EXPORTED_AT), "mailbox": mailbox}
         entries.append(entry)
     to_send = [entry for entry in entries if entry["outcome"] == QUEUED]
     refuse_inactive([entry["mailbox"] for entry in to_send], "an OAuth export")
@@ -258,18 +260,24 @@ def plan(module: CmrModule) -> list[dict[str, t.Any]]:
 
 
 def export(module: CmrModule, entries: list[dict[str, t.Any]]) -> None:
-    """One export request per mailbox; a lost answer is never followed by a second request."""
+    """One export request per mailbox; a lost answer is settled by reading the mailbox, never by a second request."""
     for entry in entries:
         if entry["outcome"] != QUEUED:
             continue
         try:
             entry["action_id"] = oauth_export(module.client, module.params["user_id"], entry["mailbox_id"], entry["settings"])
         except CmrApiError as exc:
-            if exc.maybe_applied:
-                raise CmrModuleError("state unknown: %s. The export of %s may have been queued; it was not sent again. Check the "
-                                     "mailbox (coldmailreseller.cmr.cmr_mailbox_info) before running the task again"
-                                     % (exc, entry["email"]), changed=True, maybe_applied=True) from exc
-            raise
+            settle(exc, "the OAuth export of %s" % entry["email"], lambda: export_shows(module, entry),
+                   "the mailbox (coldmailreseller.cmr.cmr_mailbox_info)", module.warn)
+
+
+def export_shows(module: CmrModule, entry: t.Mapping[str, t.Any]) -> bool:
+    """Whether CMR reports an export of the mailbox that started after the task read it."""
+    for mailbox, raw in user_mailboxes(module.client, module.params["user_id"]):
+        if mailbox.get("mailbox_id") == entry["mailbox_id"]:
+            return raw.get(_api.MAILBOX_EXPORT_STATUS) == _api.EXPORT_IN_PROGRESS or (
+                raw.get(_api.MAILBOX_EXPORTED_AT) is not None and raw.get(_api.MAILBOX_EXPORTED_AT) != entry["exported_at"])
+    return False
 
 
 def run(module: CmrModule) -> dict[str, t.Any]:

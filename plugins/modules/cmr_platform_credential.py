@@ -242,7 +242,8 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._exports impo
     remove_credential,
     update_credential,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import email_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import same_email
 
@@ -353,7 +354,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Credential.main(ARGUMENT_SPEC)
+    run_resource(Credential, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

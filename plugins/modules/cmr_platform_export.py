@@ -200,7 +200,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._exports impo
     refuse_inactive,
     user_mailboxes,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import settle
 
 RESOURCE_TYPE = "platform_export"
 
@@ -249,20 +251,14 @@ def plan_export(module: CmrModule, credential: dict[str, t.Any]) -> dict[str, li
 
 def send(module: CmrModule, credential: dict[str, t.Any], queued: list[dict[str, t.Any]]) -> t.Optional[str]:
     """One request for every mailbox; a lost answer is settled by reading the mailboxes again, never by sending again."""
+    ids = [mb["mailbox_id"] for mb in queued]
     try:
-        return queue_platform_export(module.client, module.params["user_id"], credential["credential_id"], [mb["mailbox_id"] for mb in queued])
+        return queue_platform_export(module.client, module.params["user_id"], credential["credential_id"], ids)
     except CmrApiError as exc:
-        if not exc.maybe_applied:
-            raise
-        try:
-            again = plan_export(module, credential)
-        except (CmrApiError, CmrModuleError) as reread:
-            raise CmrModuleError("state unknown: %s. Reading the mailboxes again failed too (%s); the export was not sent again"
-                                 % (exc, reread), changed=True, maybe_applied=True) from exc
-        if again["queued"]:
-            raise CmrModuleError("state unknown: %s. Reading the mailboxes again does not show the export (yet); it was not sent again"
-                                 % exc, changed=True, maybe_applied=True) from exc
-        module.warn("the answer to %s %s was lost; the mailboxes show the export, so it was not sent again" % (exc.method, exc.path))
+        settle(exc, "the export of %s to %s credential %s" % (", ".join(str(mb.get("email")) for mb in queued), credential["app"],
+                                                              credential["credential_id"]),
+               lambda: not plan_export(module, credential)["queued"],
+               "the mailboxes (coldmailreseller.cmr.cmr_mailbox_info) and the sending platform", module.warn)
         return None
 
 

@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Returns CMR's inventory of pre-warmed domain packages (every page) - a domain with mailboxes that are already
     warming up, so sending can start on day one - with the purchase and renewal price of each.
-  - A package is bought with M(coldmailreseller.cmr.cmr_prewarmed_domain) where available; a bought package leaves the inventory.
+  - A package is bought with M(coldmailreseller.cmr.cmr_prewarmed_domain); a bought package leaves the inventory.
 author:
   - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:

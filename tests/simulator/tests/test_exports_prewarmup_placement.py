@@ -6,7 +6,7 @@ import pytest
 
 from cmrsim import catalog
 from conftest import USER
-from simhelpers import domain, events, mailbox, mailboxes_of, provision, subscription, wallet
+from simhelpers import domain, domains_of, events, mailbox, mailboxes_of, provision, subscription, wallet
 
 EMAILBISON = {
     "app": "EMAILBISON",
@@ -217,6 +217,22 @@ def test_prewarmup_order(sim, make_user):
     success = events(sim, "prewarmup.order.success")[0]
     assert success["orderId"] == body["data"]["orderId"] and success["actionId"] == body["actionId"]
     assert all(mb["password"] for mb in success["mailboxDetails"][0]["preWarmedUpMailboxes"])
+
+
+def test_prewarmup_partial_failure_refunds_and_offers_the_failed_package_again(sim, make_user):
+    user_id = make_user()
+    before = wallet(sim)
+    status, body, dummy = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={
+        "order": [{"domain": "prewarm-acmecorp.com"}, {"domain": "prewarm-umbrella.org"}], "serviceProvider": "GOOGLE"})
+    assert status == 201 and wallet(sim) == before - 60
+    sim.wait_for(lambda: events(sim, "prewarmup.order.failed"))
+    failed = events(sim, "prewarmup.order.failed")[0]
+    assert failed["failedDomains"] == [{"domain": "prewarm-umbrella.org", "reason": catalog.PREWARMUP_FAILING_DOMAINS["prewarm-umbrella.org"]}]
+    assert [d["domain"] for d in events(sim, "prewarmup.order.success")[0]["mailboxDetails"]] == ["prewarm-acmecorp.com"]
+    assert [d["domainName"] for d in domains_of(sim, user_id)] == ["prewarm-acmecorp.com"]
+    assert wallet(sim) == before - 30
+    assert "prewarm-umbrella.org" in [i["domain"] for i in sim.api("GET", "/pre-warmup")[1]["data"]["inventory"]]
+    assert sim.state()["prewarmup_orders"][0]["status"] == "PARTIALLY_COMPLETED"
 
 
 def test_prewarmup_order_errors(sim, make_user):

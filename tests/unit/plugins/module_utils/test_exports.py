@@ -22,7 +22,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._exports impo
     update_credential,
     validate_mailbox,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 
 class ScriptedClient:

@@ -46,3 +46,24 @@ def test_a_price_that_is_not_a_number_is_unknown() -> None:
     assert price("14.50") == 14.5 and price(3) == 3.0
     assert price(None) is None and price(True) is None and price("n/a") is None
 
+
+def test_the_order_body_names_every_domain_and_only_the_provider_settings_that_apply() -> None:
+    from ansible_collections.coldmailreseller.cmr.plugins.module_utils._prewarmup import order_body
+    settings = {"forward_to": "https://acme.example", "auto_renew": False, "google": {"oauth_route": "https://r", "client_id": None},
+                "microsoft_oauth_route": "https://m"}
+    assert order_body(["a.com", "b.com"], "GOOGLE", settings) == {
+        "order": [{"domain": "a.com", "forwardTo": "https://acme.example"}, {"domain": "b.com", "forwardTo": "https://acme.example"}],
+        "serviceProvider": "GOOGLE", "autoRenew": False, "google": {"googleOauthRoute": "https://r"}}
+    assert order_body(["c.com"], "MICROSOFT", settings)["microsoftOauthRoute"] == "https://m"
+    assert order_body(["c.com"], "MICROSOFT", {}) == {"order": [{"domain": "c.com"}], "serviceProvider": "MICROSOFT", "autoRenew": True}
+
+
+def test_a_package_is_delivered_when_the_domain_and_all_its_mailboxes_are_active() -> None:
+    from ansible_collections.coldmailreseller.cmr.plugins.module_utils._prewarmup import DELIVERED, FAILED, PENDING, delivery
+    owned = {"a.com": {"status": "ACTIVE"}}
+    active = [{"email": "x@a.com", "status": "ACTIVE"}, {"email": "y@a.com", "status": "ACTIVE"}]
+    assert delivery("a.com", owned, active, set()) == DELIVERED
+    assert delivery("a.com", owned, active[:1] + [{"email": "z@a.com", "status": "IN_PROGRESS"}], set()) == PENDING
+    assert delivery("a.com", owned, [], set()) == PENDING  # mailboxes not listed yet
+    assert delivery("b.com", owned, active, set()) == PENDING  # bought, not assigned yet
+    assert delivery("b.com", owned, active, {"b.com"}) == FAILED  # offered again: its purchase failed

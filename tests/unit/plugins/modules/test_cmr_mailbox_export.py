@@ -11,7 +11,7 @@ import typing as t
 import pytest
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.modules import cmr_mailbox_export as mod
 
 GOOGLE = {"oauth_route": "https://r.example", "client_id": "1.apps.googleusercontent.com", "app_name": None}
@@ -22,6 +22,7 @@ class FakeClient:
         self.mailboxes = mailboxes
         self.valid = valid
         self.export_error = export_error
+        self.export_lands = False
         self.calls: list[tuple[str, t.Any]] = []
 
     def get_all(self, endpoint: t.Any, query: t.Any, items_key: t.Any) -> list[dict[str, t.Any]]:
@@ -32,6 +33,8 @@ class FakeClient:
         if endpoint.path == "/mailboxes/validate-mailbox":
             return CmrResponse(200, "Mailbox is not ready for export", {"valid": self.valid, "checks": {"smtp": self.valid, "mx": True}}, None)
         if self.export_error:
+            if self.export_lands:
+                self.mailboxes[0]["exportStatus"] = "IN_PROGRESS"
             raise self.export_error
         return CmrResponse(200, "queued", None, "ACT_1")
 
@@ -41,6 +44,10 @@ class FakeModule:
         self.client = client
         self.check_mode = check_mode
         self.params = {"user_id": "U1", "mailboxes": ["jane@acme.com"], "google": GOOGLE, "microsoft": None, "force": False, **params}
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
 
 
 def box(email: str, status: str = "ACTIVE", provider: str = "GOOGLE", export: t.Optional[str] = None) -> dict[str, t.Any]:
@@ -61,7 +68,8 @@ def test_the_provider_block_follows_the_mailbox() -> None:
     with pytest.raises(CmrModuleError, match="^microsoft is required: x@acme.com is a Microsoft mailbox$"):
         mod.oauth_settings(module, {"service_provider": "MICROSOFT", "email": "x@acme.com"})  # type: ignore[arg-type]
     module.params["microsoft"] = {"oauth_route": "https://m.example"}
-    assert mod.oauth_settings(module, {"service_provider": "MICROSOFT"}) == {"microsoft": {"microsoftOauthRoute": "https://m.example"}}  # type: ignore[arg-type]
+    settings = mod.oauth_settings(module, {"service_provider": "MICROSOFT"})  # type: ignore[arg-type]
+    assert settings == {"microsoft": {"microsoftOauthRoute": "https://m.example"}}
 
 
 def test_a_failed_validation_stops_the_task_before_any_export() -> None:
@@ -101,3 +109,14 @@ def test_a_mailbox_that_is_not_active_is_refused_before_any_request_but_reads() 
     with pytest.raises(CmrModuleError, match="jane@acme.com is IN_PROGRESS"):
         mod.run(FakeModule(client))  # type: ignore[arg-type]
     assert client.calls == []
+
+
+def test_a_lost_answer_whose_export_shows_is_a_warning_not_a_second_request() -> None:
+    lost = CmrApiError(None, "connection lost", "POST", "/mailboxes/oauth", maybe_applied=True)
+    client = FakeClient([box("jane@acme.com")], export_error=lost)
+    client.export_lands = True
+    module = FakeModule(client)
+    result = mod.run(module)  # type: ignore[arg-type]
+    assert result["changed"] and result["exports"][0]["action_id"] is None
+    assert len(module.warnings) == 1 and "was lost" in module.warnings[0]
+    assert [path for path, _body in client.calls].count("/mailboxes/oauth") == 1

@@ -10,7 +10,7 @@ import typing as t
 
 import pytest
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.modules import cmr_platform_credential as mod
 
 CURRENT = {"credential_id": "C1", "app": "EMAILBISON", "email": "John@agency.example",
