@@ -76,7 +76,7 @@ def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) ->
     """Every mailbox of the user (all pages), normalised.
 
     With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
-    list for an unknown userId (REFERENCE §13.13), which must not look like "no mailboxes".
+    list for an unknown userId (docs/developer/API.md#unknown-user-ids), which must not look like "no mailboxes".
     """
     try:
         items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
@@ -125,6 +125,12 @@ def pick_mailbox(mailboxes: t.Iterable[t.Mapping[str, t.Any]], email: str) -> t.
 def on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], domain: str) -> list[dict[str, t.Any]]:
     wanted = canonical_name(domain)
     return [dict(mb) for mb in mailboxes if canonical_email(str(mb.get("email") or "")).endswith("@" + wanted)]
+
+
+def last_on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], mailbox: t.Mapping[str, t.Any]) -> bool:
+    """Whether ``mailbox`` is the only one on its domain: removing it deletes the workspace (the subscription)."""
+    domain = mailbox.get("domain") or str(mailbox.get("email")).split("@", 1)[-1]
+    return [mb.get("mailbox_id") for mb in on_domain(mailboxes, domain)] == [mailbox.get("mailbox_id")]
 
 
 def existing_emails(mailboxes: t.Iterable[t.Mapping[str, t.Any]]) -> set[str]:
@@ -205,7 +211,7 @@ def warmup_after(current: t.Optional[str], action: t.Optional[str]) -> t.Optiona
 
 
 def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None, status: t.Optional[str] = None) -> t.Optional[str]:
-    """Why CMR will refuse to remove a mailbox now (REFERENCE §8.3), or None.
+    """Why CMR will refuse to remove a mailbox now (docs/developer/API.md#mailboxes), or None.
 
     Removal is accepted only earlier than 24 hours before the subscription's expiry. A mailbox
     whose subscription lapsed (status EXPIRED) has no expiry ahead, so the rule does not apply.
@@ -238,6 +244,7 @@ WARMUP_COUNTS = ("warmup_limit", "minimum_warmup_limit", "increase_per_day", "mi
                  "maximum_delay_between_warmup_emails")
 WARMUP_RATES = ("warmup_reply_rate", "warmup_open_rate", "warmup_spam_protection_rate")
 WARMUP_SWITCHES = ("warmup_on_weekdays", "warmup_disable_slow")
+
 
 def _rate(value: t.Any) -> float:
     try:

@@ -8,7 +8,7 @@
 """Orders: what to buy, what it costs, placing it once, and what to do when the answer is lost.
 
 CMR registers domains and provisions mailboxes only through orders, and every confirmed order
-charges the partner wallet. The rules here (DESIGN §4.1):
+charges the partner wallet. The rules here (docs/developer/DESIGN.md#order-rules):
 
 * the plan covers only what is missing: domains the user owns and mailboxes that exist are
   never ordered again, so a rerun of the same task buys nothing;
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, pick_domain, workspace_conflicts
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     canonical_email,
@@ -178,7 +178,7 @@ class MailboxOrder:
     """Mailboxes to add to a domain the user owns: one mailbox-order call per domain.
 
     ``subscription_id`` when the domain's subscription still runs (mailboxes join it);
-    otherwise ``domain_id`` and CMR starts a new subscription. Never both (REFERENCE §7.3).
+    otherwise ``domain_id`` and CMR starts a new subscription. Never both (docs/developer/API.md#mailboxes-on-an-owned-domain).
     """
 
     domain: str
@@ -218,7 +218,7 @@ class OrderPlan:
         return any(spec.get("warmup") for spec in specs)
 
     def as_dict(self) -> dict[str, t.Any]:
-        """The ``plan`` return value (DESIGN §4.1)."""
+        """The ``plan`` return value (docs/developer/DESIGN.md#order-rules)."""
         return {
             "domains": [{"name": d.name, "years": d.years, "price_per_year": d.price_per_year, "price": d.price} for d in self.new_domains],
             "mailboxes": [{"email": email, "monthly_price": self.mailbox_price} for email in self.emails],
@@ -249,7 +249,7 @@ def mailbox_order_for(domain: t.Mapping[str, t.Any], subscription: t.Optional[t.
 
 def price_new_domains(client: CmrClient, names: t.Sequence[str], service_provider: str) -> dict[str, float]:
     """Registration price per year of each name; fails, having ordered nothing, when a name
-    cannot be had (taken, not sold, or tied to an existing workspace, REFERENCE §6.1)."""
+    cannot be had (taken, not sold, or tied to an existing workspace, docs/developer/API.md#availability-and-workspaces)."""
     if not names:
         return {}
     problems: list[str] = []
@@ -587,6 +587,35 @@ def process_order(client: CmrClient, user_id: str, order: t.Mapping[str, t.Any],
     )
     sent = send_once(client, request, warn)
     return Placed("order", plan.domain_names, plan.emails, order_id=order_id, action_id=sent.action_id, answer_lost=sent.answer_lost)
+
+
+# --- one mailbox on a domain the user owns (cmr_mailbox) ---------------------------------------------
+
+@dataclass
+class MailboxPurchase:
+    """The one-mailbox order that creates a mailbox: on the user's domain, into its subscription."""
+
+    domain: dict[str, t.Any]
+    plan: OrderPlan
+
+
+def plan_mailbox_purchase(client: CmrClient, user_id: str, email: str, spec: MailboxSpec, mailbox_price: float) -> MailboxPurchase:
+    domain_name = email.split("@", 1)[1]
+    domain = pick_domain(list_domains(client, user_id), domain_name)
+    if domain is None:
+        raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
+                             % (email, user_id, domain_name))
+    subscription = by_domain(list_subscriptions(client, user_id=user_id, domain=domain_name)).get(canonical_name(domain_name))
+    return MailboxPurchase(domain, OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=mailbox_price))
+
+
+def buy_mailbox(client: CmrClient, user_id: str, purchase: MailboxPurchase, warn: Warn, wait_timeout: t.Optional[float]) -> t.Optional[dict[str, t.Any]]:
+    """Place the one-mailbox order once; with a wait_timeout, the mailbox once ACTIVE (None without)."""
+    settings = OrderSettings(service_provider=purchase.domain.get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER)
+    placed = place_plan(client, user_id, purchase.plan, settings, True, warn)
+    if wait_timeout is None:
+        return None
+    return wait_provisioned(client, user_id, placed, wait_timeout)[1][0]
 
 
 def unavailable_failure(placed: t.Sequence[Placed]) -> t.Optional[CmrModuleError]:

@@ -16,6 +16,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import canonical_email
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import parse_time
 
 
@@ -65,3 +66,16 @@ def answering_report(reports: t.Iterable[t.Mapping[str, t.Any]], addresses: t.It
 
 def order_body(mailbox_ids: t.Sequence[str], options: t.Mapping[str, bool]) -> dict[str, t.Any]:
     return {_api.PLACEMENT_MAILBOX_IDS: list(mailbox_ids), **{_api.PLACEMENT_OPTIONS[key]: bool(value) for key, value in options.items()}}
+
+
+def order_test(client: CmrClient, user_id: str, mailbox_ids: t.Sequence[str], options: t.Mapping[str, bool], addresses: t.Sequence[str],
+               shows: t.Callable[[], bool], warn: Warn) -> t.Optional[str]:
+    """Order one placement test, sent once; a lost answer is settled by ``shows`` (a re-read of the reports). The order ID, if CMR gave it."""
+    request = PaidRequest(
+        "the placement test of %s" % ", ".join(addresses), _api.PLACEMENT_ORDER, query={_api.USER_ID: user_id},
+        body=order_body(mailbox_ids, options), probe=shows,
+        check_first="the placement reports and the wallet (coldmailreseller.cmr.cmr_placement_test_info, cmr_wallet_info)",
+    )
+    data = send_once(client, request, warn).data
+    order_id = data.get(_api.ORDER_ID) if isinstance(data, dict) else None
+    return str(order_id) if order_id else None

@@ -14,6 +14,7 @@ import typing as t
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 
 
 def price(value: t.Any) -> t.Optional[float]:
@@ -86,3 +87,16 @@ def delivery(name: str, owned: t.Mapping[str, t.Mapping[str, t.Any]], mailboxes:
     if domain.get("status") == _api.DOMAIN_STATUS_ACTIVE and on_it and all(mb.get("status") == _api.MAILBOX_STATUS_ACTIVE for mb in on_it):
         return DELIVERED
     return PENDING
+
+
+def purchase(client: CmrClient, user_id: str, names: t.Sequence[str], service_provider: str, settings: t.Mapping[str, t.Any],
+             shows: t.Callable[[], bool], warn: Warn) -> t.Optional[str]:
+    """Buy the packages in one request, sent once; a lost answer is settled by ``shows`` (a re-read). The action ID, if any."""
+    request = PaidRequest(
+        "the purchase of pre-warmed %s" % ", ".join(names), _api.PREWARMUP_ORDER,
+        query={_api.USER_ID: user_id}, body=order_body(names, service_provider, settings), probe=shows,
+        check_first="the wallet, the user's domains and the pre-warmed inventory "
+                    "(coldmailreseller.cmr.cmr_wallet_info, cmr_domain_info, cmr_prewarmup_info)",
+        unseen="the packages are still for sale and the user does not own them",
+    )
+    return send_once(client, request, warn).action_id

@@ -214,8 +214,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine impor
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._exports import pick_mailboxes, refuse_inactive, user_mailboxes
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, send_once
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._placement import answering_report, list_reports, order_body
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._placement import answering_report, list_reports, order_test
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import read_funds
 
@@ -234,14 +233,8 @@ def order(module: CmrModule, mailboxes: list[dict[str, t.Any]], addresses: list[
     """Order once; a lost answer is settled by a report of these mailboxes ordered since the task started."""
     p = module.params
     age = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds() / 3600 + 1 / 60
-    request = PaidRequest(
-        "the placement test of %s" % ", ".join(addresses), _api.PLACEMENT_ORDER, query={_api.USER_ID: p["user_id"]},
-        body=order_body([str(mb["mailbox_id"]) for mb in mailboxes], options(module)),
-        probe=lambda: find_report(module, addresses, age) is not None,
-        check_first="the placement reports and the wallet (coldmailreseller.cmr.cmr_placement_test_info, cmr_wallet_info)",
-    )
-    sent = send_once(module.client, request, module.warn)
-    order_id = sent.data.get(_api.ORDER_ID) if isinstance(sent.data, dict) else None
+    order_id = order_test(module.client, p["user_id"], [str(mb["mailbox_id"]) for mb in mailboxes], options(module), addresses,
+                          lambda: find_report(module, addresses, age) is not None, module.warn)
     if order_id:
         found = list_reports(module.client, p["user_id"], order_id=order_id)
         report = found[0] if found else {"order_id": order_id, "status": None, "mailboxes": []}

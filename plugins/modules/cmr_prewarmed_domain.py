@@ -246,7 +246,6 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine impor
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, send_once
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._prewarmup import (
     DELIVERED,
     FAILED,
@@ -254,13 +253,12 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._prewarmup im
     by_name,
     delivery,
     list_inventory,
-    order_body,
+    purchase,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 RESOURCE_TYPE = "prewarmed_domain"
-CHECK_FIRST = "the wallet, the user's domains and the pre-warmed inventory (coldmailreseller.cmr.cmr_wallet_info, cmr_domain_info, cmr_prewarmup_info)"
 
 
 class Purchase:
@@ -319,13 +317,7 @@ class Purchase:
         self.funds.require(estimated_cost=self.funds.cost)
         p = self.params
         settings = {"forward_to": p["forward_to"], "auto_renew": p["auto_renew"], "google": p["google"], "microsoft_oauth_route": p["microsoft_oauth_route"]}
-        request = PaidRequest(
-            "the purchase of pre-warmed %s" % ", ".join(self.missing), _api.PREWARMUP_ORDER,
-            query={_api.USER_ID: p["user_id"]}, body=order_body(self.missing, self.provider, settings),
-            probe=self.shows_purchase, check_first=CHECK_FIRST,
-            unseen="the packages are still for sale and the user does not own them",
-        )
-        return send_once(self.client, request, self.module.warn).action_id
+        return purchase(self.client, p["user_id"], self.missing, self.provider, settings, self.shows_purchase, self.module.warn)
 
     def shows_purchase(self) -> bool:
         """A bought package leaves the inventory at once and becomes the user's domain later: either shows the purchase."""
