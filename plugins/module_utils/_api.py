@@ -384,3 +384,79 @@ SUBSCRIPTION_RENEWAL_WINDOW_DAYS = 7
 
 # Pricing (docs/developer/API.md#prices): the documented standard monthly price of one mailbox, used for estimates.
 STANDARD_MAILBOX_PRICE = 3.00
+
+
+# --- exports to sending platforms, OAuth re-export, validation (docs/developer/API.md#exports-and-platform-credentials) --
+# CMR stores a NEW credential on every POST (no de-duplication): the modules list first and
+# update in place with PUT, which keeps the credentialId. Passwords are never returned.
+PLATFORM_CREDENTIALS = Endpoint("GET", "/exports/platform-credentials")  # query: userId; data: {APP: {connected, credentials: [...]}}
+PLATFORM_CREDENTIAL_ADD = Endpoint("POST", "/exports/platform-credential")  # query: userId; body: app, credentials, metadata, orgId
+PLATFORM_CREDENTIAL_UPDATE = Endpoint("PUT", "/exports/platform-credential")  # query: userId; body: credentialId + what changes
+PLATFORM_CREDENTIAL_REMOVE = Endpoint("DELETE", "/exports/platform-credential")  # query: userId, credentialId
+PLATFORM_EXPORT = Endpoint("POST", "/exports/platform-exports")  # query: userId; body: credentialId, componentMailboxIds; async
+PLATFORM_APPS = ("EMAILBISON", "REACHINBOX", "SMARTLEAD", "INSTANTLY")
+PLATFORM_APP = "app"
+PLATFORM_CREDENTIALS_KEY = "credentials"  # data.<APP>.credentials, and the login object in request bodies
+PLATFORM_CONNECTED = "connected"
+CREDENTIAL_ID = "credentialId"
+CREDENTIAL_EMAIL = "email"
+CREDENTIAL_PASSWORD = "password"
+CREDENTIAL_METADATA = "metadata"
+CREDENTIAL_ORG_ID = "orgId"  # Instantly workspace (the help guide: PUT {"orgId": …}); top level
+CREDENTIAL_FIELDS = {"credential_id": "credentialId", "email": "email", "connected_at": "connectedAt", "org_id": "orgId"}
+CREDENTIAL_METADATA_FIELDS = {"app_base_url": "appBaseUrl", "client_id": "clientId", "app_name": "appName", "workspace": "workspace"}
+PLATFORM_APP_NEEDS_METADATA = "EMAILBISON"  # the live login needs metadata.appBaseUrl
+# Apidog names the array componentMailboxIds, the help guide mailboxIds (docs/developer/API.md#export-mailbox-ids).
+PLATFORM_EXPORT_MAILBOX_IDS = "componentMailboxIds"
+# Inferred read fields of a Mailbox (the simulator reports them): the platform exports queued
+# or done for it, each {credentialId, app, status, exportedAt}.
+MAILBOX_PLATFORM_EXPORTS = "platformExports"
+PLATFORM_EXPORT_FIELDS = {"export_id": "exportId", "credential_id": "credentialId", "app": "app", "status": "status", "exported_at": "exportedAt"}
+PLATFORM_EXPORT_IN_PROGRESS = "IN_PROGRESS"
+
+MAILBOX_VALIDATE = Endpoint("POST", "/mailboxes/validate-mailbox", read_only=True)  # query: userId; body: mailboxId (inferred)
+VALIDATION_VALID = "valid"  # inferred answer: {mailboxId, email, status, valid, checks: {smtp, mx, spf, dkim, dmarc}}
+VALIDATION_CHECKS = "checks"
+MAILBOX_OAUTH_EXPORT = Endpoint("POST", "/mailboxes/oauth")  # query: userId; body: mailboxId + google{…} | microsoft{…}; async
+OAUTH_GOOGLE = "google"
+OAUTH_MICROSOFT = "microsoft"
+OAUTH_MICROSOFT_ROUTE = "microsoftOauthRoute"
+# Inferred read fields of a Mailbox: the OAuth export's progress (IN_PROGRESS, EXPORTED) and time.
+MAILBOX_EXPORT_STATUS = "exportStatus"
+MAILBOX_EXPORTED_AT = "exportedAt"
+EXPORT_IN_PROGRESS = "IN_PROGRESS"
+EXPORT_DONE = "EXPORTED"
+
+# --- pre-warmed domain packages (docs/developer/API.md#pre-warmed-domains) ---------------------------------
+PREWARMUP_INVENTORY = Endpoint("GET", "/pre-warmup")  # query: serviceProvider, contains, page, limit; data: {inventory, currentPage, totalPages, ...}
+PREWARMUP_ORDER = Endpoint("POST", "/pre-warmup/order", spends_money=True)  # query: userId; body below; 201 queued; async
+PREWARMUP_INVENTORY_KEY = "inventory"
+PREWARMUP_CONTAINS = "contains"
+PREWARMUP_ORDER_ITEMS = "order"  # [{domain, forwardTo}]
+PREWARMUP_PACKAGE_FIELDS = {"domain": "domain", "service_provider": "serviceProvider", "purchase_price": "purchasePrice", "renewal_price": "renewalPrice"}
+PREWARMUP_MAILBOXES = "preWarmedUpMailboxes"
+PREWARMUP_MAILBOX_FIELDS = {"email": "email", "first_name": "firstName", "last_name": "lastName", "created_at": "createdAt"}
+DOMAIN_PURCHASE_TYPE_PREWARMUP = "PREWARMUP"  # purchaseType of a domain bought as a pre-warmed package (inferred)
+
+# Recreation (docs/developer/API.md#recreation): the Apidog path (the help guide writes /subscriptions/recreate,
+# docs/developer/API.md#recreation-path).
+# No new charge, but it cancels the workspace subscription and provisions a new one with a NEW
+# subscriptionId, so it goes through the one paid-request path (sent once, never repeated).
+SUBSCRIPTION_RECREATE = Endpoint("POST", "/component/subscriptions/recreate")  # body: subscriptionIds (or domainNames); async
+SUBSCRIPTION_RECREATED = "recreated"  # inferred answer: data.recreated [{previousSubscriptionId, subscriptionId, domain}]
+SUBSCRIPTION_RECREATED_FROM = "previousSubscriptionId"
+
+# --- placement (inbox) tests (docs/developer/API.md#placement-tests; help guide only) ----------------------
+PLACEMENT_ORDER = Endpoint("POST", "/placement", spends_money=True)  # query: userId; body: mailboxIds, spamassassin, blacklist, aiInsight; async
+PLACEMENT_REPORTS = Endpoint("GET", "/placement/reports")  # query: userId, orderId, mailboxId, page, limit; newest first
+PLACEMENT_MAILBOX_IDS = "mailboxIds"
+PLACEMENT_OPTIONS = {"spamassassin": "spamassassin", "blacklist": "blacklist", "ai_insight": "aiInsight"}
+PLACEMENT_REPORT_FIELDS = {
+    "order_id": "orderId", "status": "status", "spamassassin": "spamassassin", "blacklist": "blacklist",
+    "mailbox_count": "mailboxCount", "created_at": "createdAt",  # createdAt inferred
+    "ai_insight_requested": "aiInsightRequested", "ai_insight": "aiInsight",
+}
+PLACEMENT_REPORT_MAILBOXES = "mailboxes"
+PLACEMENT_MAILBOX_FIELDS = {"placement_order_id": "placementOrderId", "mailbox_id": "mailboxId", "from_email": "fromEmail",
+                            "status": "status", "report": "report"}
+PLACEMENT_DONE = "COMPLETED"

@@ -51,7 +51,7 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 # read without a filter) or pick an object by accident.
 IDENTIFIER_OPTIONS = frozenset((
     "user_id", "email", "mailbox_id", "subscription_id", "order_id", "credential_id",
-    "domain", "name", "names", "username", "search", "keyword", "country_code",
+    "domain", "name", "names", "username", "search", "keyword", "country_code", "contains", "org_id",
 ))
 
 # A wait longer than a week is a typo, not a plan.

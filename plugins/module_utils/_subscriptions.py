@@ -164,3 +164,36 @@ def cancel(client: CmrClient, current: t.Mapping[str, t.Any], warn: Warn) -> Non
     except CmrApiError as exc:
         if exc.status != 409 or not cancelled():
             raise
+
+
+def domain_subscription(client: CmrClient, domain: str, user_id: t.Optional[str]) -> t.Optional[dict[str, t.Any]]:
+    """The domain's current subscription (the running one, else the latest)."""
+    return current_subscription(list_subscriptions(client, user_id=user_id, domain=domain))
+
+
+def recreation_due(sub: t.Mapping[str, t.Any]) -> bool:
+    """Recreation restarts the 12-month standard price; it is due once the subscription is charged more."""
+    price = sub.get("price_per_mailbox")
+    return isinstance(price, (int, float)) and not isinstance(price, bool) and price > _api.STANDARD_MAILBOX_PRICE
+
+
+def recreate(client: CmrClient, current: t.Mapping[str, t.Any], warn: Warn) -> t.Optional[str]:
+    """Recreate one subscription: irreversible, so sent once. The new subscription ID when CMR's answer gives it.
+
+    A lost answer is settled by reading the domain's subscription: a different ID shows the recreation.
+    """
+    def replaced() -> bool:
+        now = domain_subscription(client, current["domain"], current.get("user_id"))
+        return now is not None and now.get("subscription_id") != current["subscription_id"]
+
+    request = PaidRequest(
+        "the recreation of the subscription of %s" % current["domain"], _api.SUBSCRIPTION_RECREATE,
+        body={_api.SUBSCRIPTION_IDS: [current["subscription_id"]]}, probe=replaced,
+        check_first="the subscription of %s (coldmailreseller.cmr.cmr_subscription_info with domain)" % current["domain"],
+    )
+    data = send_once(client, request, warn).data
+    items = data.get(_api.SUBSCRIPTION_RECREATED) if isinstance(data, dict) else None
+    for item in items or []:
+        if isinstance(item, dict) and item.get(_api.SUBSCRIPTION_RECREATED_FROM) == current["subscription_id"]:
+            return item.get(_api.SUBSCRIPTION_ID)
+    return None

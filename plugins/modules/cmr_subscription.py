@@ -8,7 +8,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: cmr_subscription
-short_description: Manage the mailbox subscription of a Cold Mail Reseller domain, renew or cancel it
+short_description: Manage the mailbox subscription of a Cold Mail Reseller domain, renew, recreate or cancel it
 version_added: 0.1.0
 description:
   - Sets the auto-renewal of a domain's mailbox subscription, renews it by hand, or cancels it.
@@ -19,6 +19,10 @@ description:
     no change and says why (RV(msg)).
   - O(state=cancelled) is permanent. CMR deletes the workspace and all of the domain's mailboxes; the subscription stays
     listed as C(CANCELLED). Check mode and the diff list the mailboxes that would be deleted.
+  - O(state=recreated) (only with O(confirm=true)) replaces a subscription that CMR charges above the standard mailbox price
+    (from the renewal that crosses 12 months) with a new one at the standard price for another 12 months, without a new
+    charge. The new subscription has a new C(subscription_id), returned in RV(subscription). A subscription at the standard
+    price is not recreated, so a second run changes nothing; name it by O(domain), because the old ID stops resolving.
 author:
   - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -52,9 +56,17 @@ options:
       - V(present) keeps the subscription and applies O(auto_renew) and O(renew).
       - V(cancelled) cancels it. This is permanent and deletes the workspace and its mailboxes at once, without refund;
         to merely stop the next renewal set O(auto_renew=false) instead. An already cancelled subscription reports no change.
+      - V(recreated) recreates the subscription when it is charged above the standard price (see the description); it
+        needs O(confirm=true). CMR's help guide says the mailbox accounts are re-provisioned (contents and history lost)
+        while its API reference says they are preserved; mailboxes are unavailable for a few minutes either way.
     type: str
-    choices: [present, cancelled]
+    choices: [present, cancelled, recreated]
     default: present
+  confirm:
+    description:
+      - Must be V(true) for O(state=recreated). Without it the module fails, in check mode too, and says what a recreation does.
+    type: bool
+    default: false
   auto_renew:
     description:
       - Whether the subscription renews automatically at the end of its period. Turning it off lets the current period
@@ -69,7 +81,8 @@ options:
     default: false
   wait:
     description:
-      - Wait until a renewal has started the next period, or until a cancelled subscription's mailboxes are gone.
+      - Wait until a renewal has started the next period, a cancelled subscription's mailboxes are gone, or a recreated
+        subscription's replacement is C(ACTIVE).
     type: bool
     default: true
   wait_timeout:
@@ -105,6 +118,13 @@ EXAMPLES = r"""
     state: cancelled
   check_mode: true
   register: preview
+
+- name: Restart the standard mailbox price of a subscription older than 12 months (new subscription ID)
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    state: recreated
+    confirm: true
+  register: recreated
 
 - name: Cancel the subscription (deletes the workspace and its mailboxes)
   coldmailreseller.cmr.cmr_subscription:
@@ -266,8 +286,11 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
     current_subscription,
+    domain_subscription,
     get_subscription,
     list_subscriptions,
+    recreate,
+    recreation_due,
     renewal_cost,
     renewal_done,
     renewal_eligibility,
@@ -313,7 +336,28 @@ class Subscription(Resource):
             return plan  # nothing to cancel
         if self.params["renew"]:
             self.plan_renewal(plan)
+        if self.params["state"] == "recreated":
+            self.plan_recreation(plan)
         return plan
+
+    def plan_recreation(self, plan: Plan) -> None:
+        """Add the recreation when the subscription is charged above the standard price (the only reason to recreate)."""
+        current = plan.before or {}
+        if not recreation_due(current):
+            plan.extra["msg"] = ("the subscription of %s is charged %s USD per mailbox, not more than the standard %.2f USD: "
+                                 "nothing to recreate" % (current.get("domain"), current.get("price_per_mailbox"), _api.STANDARD_MAILBOX_PRICE))
+            return
+        if current.get("status") not in (_api.SUBSCRIPTION_ACTIVE, _api.SUBSCRIPTION_PAST_DUE):
+            raise CmrModuleError("the subscription of %s is %s; only an ACTIVE or PAST_DUE subscription can be recreated"
+                                 % (current.get("domain"), current.get("status")))
+        if not self.params["confirm"]:
+            raise CmrModuleError("recreating the subscription of %s replaces it with a new one (new subscription_id, %.2f USD per mailbox "
+                                 "for 12 months, no new charge; mailboxes unavailable for a few minutes). Set confirm: true to recreate it"
+                                 % (current["domain"], _api.STANDARD_MAILBOX_PRICE))
+        plan.expected["subscription_id"] = (current["subscription_id"], "(new)")
+        plan.expected["price_per_mailbox"] = (current.get("price_per_mailbox"), _api.STANDARD_MAILBOX_PRICE)
+        change = Change(UPDATE, self.name, current["domain"], fields=("price_per_mailbox", "subscription_id"))
+        plan.actions.append(Action(change, self.recreate))
 
     def plan_cancellation(self, current: dict[str, t.Any]) -> Plan:
         """Cancelling deletes the workspace and its mailboxes: the plan names each of them."""
@@ -367,6 +411,18 @@ class Subscription(Resource):
                      "the workspace of %s to be deleted" % current["domain"], initial=0.5)
         return get_subscription(self.client, current["subscription_id"])
 
+    def recreate(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        current = current or {}
+        new_id = recreate(self.client, current, self.module.warn)
+        if not self.params["wait"]:
+            return dict(current, subscription_id=new_id, price_per_mailbox=_api.STANDARD_MAILBOX_PRICE)
+
+        def replaced(sub: t.Optional[dict[str, t.Any]]) -> bool:
+            return sub is not None and sub.get("subscription_id") != current["subscription_id"] and sub.get("status") == _api.SUBSCRIPTION_ACTIVE
+
+        return wait_for(lambda: domain_subscription(self.client, current["domain"], current.get("user_id") or self.params["user_id"]),
+                        replaced, self.params["wait_timeout"], "the recreation of the subscription of %s" % current["domain"], initial=0.5)
+
     def renew(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
         current = current or {}
         _subscriptions.renew(self.client, current, self.module.warn)
@@ -386,7 +442,8 @@ ARGUMENT_SPEC = dict(
     subscription_id=dict(type="str"),
     domain=dict(type="str"),
     user_id=dict(type="str"),
-    state=dict(type="str", default="present", choices=["present", "cancelled"]),
+    state=dict(type="str", default="present", choices=["present", "cancelled", "recreated"]),
+    confirm=dict(type="bool", default=False),
     auto_renew=dict(type="bool"),
     renew=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),

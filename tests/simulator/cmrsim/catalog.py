@@ -121,6 +121,8 @@ PREWARMUP_DOMAINS: tuple[tuple[str, str], ...] = (
     ("prewarm-tailspin.io", "MICROSOFT"),
     ("prewarm-wingtip.org", "MICROSOFT"),
 )
+# Packages whose delivery fails ("no pool available", docs/developer/API.md#pre-warmed-domains), for partial-failure tests.
+PREWARMUP_FAILING_DOMAINS = {"prewarm-umbrella.org": "No pre-warmed pool available for this domain"}
 PREWARMUP_PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("jwilson", "James", "Wilson"),
     ("emartin", "Emma", "Martin"),
