@@ -49,7 +49,8 @@ def load_section(converge: dict, rerun: dict) -> list[str]:
         "settings of %d mailboxes, with the simulator limiting the key to 5 requests per second, then run again."
         % (converge["hosts"], converge["forks"], converge["hosts"], converge["records"], converge["mailboxes"]),
         "",
-        "| run | requests | GET | POST | PUT | PATCH | HTTP 429 | failed requests | most in one second | shortest span of 6 requests (s) | API floor (s) | requests sent over (s) | playbook wall time (s) |",
+        "| run | requests | GET | POST | PUT | PATCH | HTTP 429 | failed requests | most in one second "
+        "| shortest span of 6 requests (s) | API floor (s) | requests sent over (s) | playbook wall time (s) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for figures in (converge, rerun):
