@@ -614,7 +614,7 @@ def test_unshared_budget_when_the_cache_folder_cannot_be_used(cmr: FakeCmr, tmp_
 
 
 def test_default_pacing_stays_below_five_requests_per_second(cmr: FakeCmr) -> None:
-    """DESIGN §2: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
+    """docs/developer/DESIGN.md#retries: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
     times: list[float] = []
 
     def stamp(req: Request) -> Reply:
