@@ -37,7 +37,7 @@ try:
 except ImportError:  # pragma: no cover - not a POSIX controller: pacing stays per process
     fcntl = None  # type: ignore[assignment]
 
-# The API's limit (REFERENCE: 5 requests per second per key, global across endpoints).
+# The API's limit: 5 requests per second per key, across every endpoint (docs/developer/API.md#errors-and-rate-limit).
 DEFAULT_RATE = 5.0
 MAX_RATE = 1000.0
 MAX_PAUSE = 3600.0  # a longer Retry-After is not a plan: it is capped, the client's retry budget decides the rest
