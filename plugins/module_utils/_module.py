@@ -43,6 +43,8 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_retries": {"type": "int", "default": 5},
     "api_retry_timeout": {"type": "float", "default": 60.0},
     "report_errors": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_REPORT_ERRORS"])},
+    "api_rate_limit": {"type": "float", "default": 5.0, "fallback": (env_fallback, ["CMR_API_RATE_LIMIT"])},
+    "api_rate_shared": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_API_RATE_SHARED"])},
 }
 
 
@@ -199,7 +201,7 @@ class CmrModule:
     def _build_client(self) -> CmrClient:
         p = self.params
         try:
-            return CmrClient(
+            client = CmrClient(
                 p["api_url"],
                 p["api_key"],
                 sandbox=p["sandbox"],
@@ -209,9 +211,15 @@ class CmrModule:
                 retries=p["api_retries"],
                 retry_timeout=p["api_retry_timeout"],
                 report_errors=p["report_errors"],
+                rate_limit=p["api_rate_limit"],
+                rate_shared=p["api_rate_shared"],
             )
         except CmrApiError as exc:  # unusable options (CmrConfigError): nothing was sent
             raise CmrModuleError(str(exc)) from exc
+        if client.pacing_unshared:
+            self.warn("api_rate_shared: the rate budget cannot be shared with the other processes that use this key "
+                      "(%s); this task paces only itself, so parallel tasks may be answered HTTP 429" % client.pacing_unshared)
+        return client
 
 
 # --- input checks every module gets -------------------------------------------------------------

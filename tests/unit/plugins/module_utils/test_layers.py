@@ -19,7 +19,7 @@ PLUGINS = pathlib.Path(__file__).resolve().parents[4] / "plugins"
 
 # Top to bottom: a file may import the files listed before it, never those after it.
 LAYERS = [
-    "_api", "_secrets", "_client", "_errors", "_time", "_names", "_wait",  # API map, client, plain helpers
+    "_api", "_secrets", "_pacing", "_client", "_errors", "_time", "_names", "_wait",  # API map, rate budget, client, plain helpers
     "_paid",  # the one paid-request path
     "_users", "_domains", "_dns", "_mailboxes", "_subscriptions", "_geo",  # API areas
     "_exports", "_prewarmup", "_placement",  # API areas of issue 12 (exports, pre-warmed domains, placement tests)
