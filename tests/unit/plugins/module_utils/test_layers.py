@@ -22,7 +22,7 @@ LAYERS = [
     "_api", "_secrets", "_pacing", "_client", "_errors", "_time", "_names", "_wait",  # API map, rate budget, client, plain helpers
     "_paid",  # the one paid-request path
     "_users", "_domains", "_dns", "_mailboxes", "_subscriptions", "_geo",  # API areas
-    "_exports", "_prewarmup", "_placement",  # API areas of issue 12 (exports, pre-warmed domains, placement tests)
+    "_exports", "_prewarmup", "_placement",  # API areas: exports, pre-warmed domains, placement tests
     "_wallet", "_orders",  # money: the wallet, order costing and placing
     "_engine", "_recordset",  # the resource cycle
     "_module",  # the AnsibleModule wrapper
