@@ -134,6 +134,16 @@ class Simulator:
         self.api("POST", "/orders/json", query={"userId": user_id}, body=body)
         self.settle()
 
+    def dns(self, user_id: str, domain: str, *records: tuple[str, str, str]) -> None:
+        """DNS records (type, host, value; MX values as "10 mx.example.com") created through the API."""
+        def body(record_type: str, host: str, value: str) -> dict[str, t.Any]:
+            if record_type == "MX":
+                priority, value = value.split(" ", 1)
+                return {"recordType": record_type, "host": host, "value": value, "priority": int(priority)}
+            return {"recordType": record_type, "host": host, "value": value}
+
+        self.api("POST", "/dns", query={"userId": user_id}, body={"domain": domain, "records": [body(*record) for record in records]})
+
     def settle(self, timeout: float = 5.0) -> None:
         """Wait until the simulator has no asynchronous work pending (orders provisioned, ...)."""
         deadline = time.monotonic() + timeout
@@ -182,6 +192,10 @@ class Simulator:
     def subscription(self, domain: str) -> t.Optional[dict[str, t.Any]]:
         subs = [s for s in self.snapshot()["subscriptions"] if s["domain"] == domain]
         return subs[-1] if subs else None
+
+    def records(self, domain: str) -> list[tuple[str, str, str]]:
+        """(type, host, value) of the stored DNS records of ``domain``, sorted."""
+        return sorted((r["recordType"], r["host"], r["value"]) for r in self.snapshot()["records"] if r["domain"] == domain)
 
     def mailbox(self, email: str) -> t.Optional[dict[str, t.Any]]:
         return next((m for m in self.snapshot()["mailboxes"] if m["email"] == email), None)
@@ -263,9 +277,18 @@ def run_resource(sim: Simulator) -> RunResource:  # pylint: disable=redefined-ou
 
 
 @pytest.fixture
-def plan_of(sim: Simulator) -> t.Callable[..., t.Any]:  # pylint: disable=redefined-outer-name
-    """The plan a resource makes for these options (nothing applied), in check mode."""
+def resource_for(sim: Simulator) -> t.Callable[..., t.Any]:  # pylint: disable=redefined-outer-name
+    """The resource built for these options in check mode, to call its hooks (plan(), ...) one by one."""
+    def make(resource: type, argument_spec: dict[str, t.Any], params: dict[str, t.Any]) -> t.Any:
+        return build(resource, argument_spec, params, sim.api_url, check_mode=True)
+
+    return make
+
+
+@pytest.fixture
+def plan_of(resource_for: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:  # pylint: disable=redefined-outer-name
+    """The plan a resource makes for these options (nothing applied)."""
     def plan(resource: type, argument_spec: dict[str, t.Any], params: dict[str, t.Any]) -> t.Any:
-        return build(resource, argument_spec, params, sim.api_url, check_mode=True).plan()
+        return resource_for(resource, argument_spec, params).plan()
 
     return plan

@@ -145,6 +145,17 @@ def test_a_renewal_whose_answer_is_lost_is_a_change_with_one_warning_and_one_req
     assert sim.domain(NAME)["expiryDate"] != expiry
 
 
+@pytest.mark.parametrize("fault", [{"drop": True}, {"status": 500}], ids=["dropped", "500"])
+def test_a_renewal_that_does_not_show_is_state_unknown_changed_and_never_resent(sim, run_resource, renewable, fault):
+    before = sim.ready()
+    sim.faults({"method": "POST", "path": "/domains/renew", "times": 1, **fault})
+    with pytest.raises(CmrModuleError, match="^state unknown: the renewal of acme-mail.com reached CMR .*NOT sent again") as caught:
+        run_resource(Domain, ARGUMENT_SPEC, {"user_id": renewable, "name": NAME, "renew": True})
+    assert caught.value.details == {"changed": True, "maybe_applied": True}
+    assert len(sim.sent(*RENEW_PATH)) == 1
+    assert sim.snapshot() == before  # the fault kept the renewal from landing
+
+
 # --- delete -----------------------------------------------------------------------------------
 
 def test_plan_of_a_removal(sim, plan_of, owner):
@@ -177,3 +188,4 @@ def test_a_domain_with_mailboxes_is_not_removed_and_nothing_is_sent(sim, run_res
     with pytest.raises(CmrModuleError, match="^cannot remove acme-mail.com: it still has 1 mailbox"):
         run_resource(Domain, ARGUMENT_SPEC, {"user_id": user_id, "name": NAME, "state": "absent"})
     sim.assert_untouched(before)
+

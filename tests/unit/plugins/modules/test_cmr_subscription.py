@@ -138,6 +138,17 @@ def test_a_renewal_whose_answer_is_lost_is_a_change_with_one_warning_and_one_req
     assert sim.subscription(DOMAIN)["periodEnd"] > period_end
 
 
+@pytest.mark.parametrize("fault", [{"drop": True}, {"status": 500}], ids=["dropped", "500"])
+def test_a_renewal_that_does_not_show_is_state_unknown_changed_and_never_resent(sim, run_resource, renewable, fault):
+    before = sim.ready()
+    sim.faults({"method": "POST", "path": RENEW_PATH[1], "times": 1, **fault})
+    with pytest.raises(CmrModuleError, match="^state unknown: the renewal of the subscription of acme-mail.com reached CMR .*NOT sent again") as caught:
+        run_resource(Subscription, ARGUMENT_SPEC, {"domain": DOMAIN, "user_id": renewable, "renew": True})
+    assert caught.value.details == {"changed": True, "maybe_applied": True}
+    assert len(sim.sent(*RENEW_PATH)) == 1
+    assert sim.snapshot() == before
+
+
 # --- cancel (the module's "absent") -------------------------------------------------------------
 
 def test_plan_of_a_cancellation_names_the_mailboxes_it_deletes(sim, plan_of, owner):
