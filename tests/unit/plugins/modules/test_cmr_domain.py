@@ -188,4 +188,3 @@ def test_a_domain_with_mailboxes_is_not_removed_and_nothing_is_sent(sim, run_res
     with pytest.raises(CmrModuleError, match="^cannot remove acme-mail.com: it still has 1 mailbox"):
         run_resource(Domain, ARGUMENT_SPEC, {"user_id": user_id, "name": NAME, "state": "absent"})
     sim.assert_untouched(before)
-
