@@ -34,7 +34,7 @@ def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 def list_domains(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
     """Every domain of the user (all pages), normalised.
 
-    CMR answers an empty list for an unknown userId (REFERENCE §6.1, §13.13); with
+    CMR answers an empty list for an unknown userId (docs/developer/API.md#unknown-user-ids); with
     ``check_user`` an empty list is followed by a user lookup, so a wrong user_id fails
     clearly instead of looking like "no domains".
     """
@@ -58,7 +58,7 @@ def pick_domain(domains: t.Iterable[t.Mapping[str, t.Any]], name: str) -> t.Opti
 def renewal_prices(client: CmrClient, user_id: str, names: t.Sequence[str]) -> dict[str, dict[str, t.Any]]:
     """Renewal price information per canonical domain name (one request for all names).
 
-    ``renewal_price`` becomes a float (CMR sends a decimal string, REFERENCE §6.2).
+    ``renewal_price`` becomes a float (CMR sends a decimal string, docs/developer/API.md#domain-renewal).
     """
     if not names:
         return {}
@@ -83,7 +83,7 @@ def _as_price(value: t.Any) -> t.Optional[float]:
 
 
 def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
-    """REFERENCE §6.1: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
+    """docs/developer/API.md#domain-renewal: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     status = domain.get("status")
     name = domain.get("name")
@@ -150,7 +150,7 @@ def remove(client: CmrClient, user_id: str, name: str) -> bool:
     return call_unless_missing(client, _api.DOMAIN_REMOVE, query={_api.USER_ID: user_id}, body={_api.DOMAINS: [name]}) is not None
 
 
-# --- availability (REFERENCE §6.6, §6.7) --------------------------------------------------------
+# --- availability (docs/developer/API.md#availability-and-workspaces) --------------------------------------------------------
 
 def availability(client: CmrClient, name: str) -> dict[str, t.Any]:
     """Whether an exact name can be registered, and its one-year price."""

@@ -76,7 +76,7 @@ def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) ->
     """Every mailbox of the user (all pages), normalised.
 
     With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
-    list for an unknown userId (REFERENCE §13.13), which must not look like "no mailboxes".
+    list for an unknown userId (docs/developer/API.md#unknown-user-ids), which must not look like "no mailboxes".
     """
     try:
         items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
@@ -205,7 +205,7 @@ def warmup_after(current: t.Optional[str], action: t.Optional[str]) -> t.Optiona
 
 
 def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None, status: t.Optional[str] = None) -> t.Optional[str]:
-    """Why CMR will refuse to remove a mailbox now (REFERENCE §8.3), or None.
+    """Why CMR will refuse to remove a mailbox now (docs/developer/API.md#mailboxes), or None.
 
     Removal is accepted only earlier than 24 hours before the subscription's expiry. A mailbox
     whose subscription lapsed (status EXPIRED) has no expiry ahead, so the rule does not apply.

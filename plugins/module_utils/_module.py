@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - reported at run time by CmrModule
 else:
     HAS_VOLUPTUOUS = True
 
-# DESIGN §3. Defaults live here and in the doc fragment doc_fragments/_common.py.
+# docs/developer/DESIGN.md#common-options. Defaults live here and in the doc fragment doc_fragments/_common.py.
 COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_key": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["CMR_API_KEY"])},
     "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},

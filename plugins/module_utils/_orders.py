@@ -8,7 +8,7 @@
 """Orders: what to buy, what it costs, placing it once, and what to do when the answer is lost.
 
 CMR registers domains and provisions mailboxes only through orders, and every confirmed order
-charges the partner wallet. The rules here (DESIGN §4.1):
+charges the partner wallet. The rules here (docs/developer/DESIGN.md#order-rules):
 
 * the plan covers only what is missing: domains the user owns and mailboxes that exist are
   never ordered again, so a rerun of the same task buys nothing;
@@ -178,7 +178,7 @@ class MailboxOrder:
     """Mailboxes to add to a domain the user owns: one mailbox-order call per domain.
 
     ``subscription_id`` when the domain's subscription still runs (mailboxes join it);
-    otherwise ``domain_id`` and CMR starts a new subscription. Never both (REFERENCE §7.3).
+    otherwise ``domain_id`` and CMR starts a new subscription. Never both (docs/developer/API.md#mailboxes-on-an-owned-domain).
     """
 
     domain: str
@@ -218,7 +218,7 @@ class OrderPlan:
         return any(spec.get("warmup") for spec in specs)
 
     def as_dict(self) -> dict[str, t.Any]:
-        """The ``plan`` return value (DESIGN §4.1)."""
+        """The ``plan`` return value (docs/developer/DESIGN.md#order-rules)."""
         return {
             "domains": [{"name": d.name, "years": d.years, "price_per_year": d.price_per_year, "price": d.price} for d in self.new_domains],
             "mailboxes": [{"email": email, "monthly_price": self.mailbox_price} for email in self.emails],
@@ -249,7 +249,7 @@ def mailbox_order_for(domain: t.Mapping[str, t.Any], subscription: t.Optional[t.
 
 def price_new_domains(client: CmrClient, names: t.Sequence[str], service_provider: str) -> dict[str, float]:
     """Registration price per year of each name; fails, having ordered nothing, when a name
-    cannot be had (taken, not sold, or tied to an existing workspace, REFERENCE §6.1)."""
+    cannot be had (taken, not sold, or tied to an existing workspace, docs/developer/API.md#availability-and-workspaces)."""
     if not names:
         return {}
     problems: list[str] = []

@@ -27,7 +27,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, CmrResponse
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import MAYBE_APPLIED, CmrApiError, CmrClient, CmrResponse
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 Warn = t.Callable[[str], None]
@@ -95,8 +95,10 @@ def settle(exc: CmrApiError, what: str, probe: Probe, check_first: str, warn: Wa
 
 def state_unknown(what: str, exc: CmrApiError, check_first: str, finding: str) -> CmrModuleError:
     """The one "state unknown" failure: the request may still land, so the task reports changed."""
+    # The client's own "may have been applied" advice is what this line says in full.
+    cause = exc.message.replace("; " + MAYBE_APPLIED, "")
     return CmrModuleError(
         "state unknown: %s reached CMR but no answer came back (%s), and %s. It may or may not have been applied; the request "
-        "was NOT sent again: check %s before retrying" % (what, exc.message, finding, check_first),
+        "was NOT sent again: check %s before retrying" % (what, cause, finding, check_first),
         changed=True, maybe_applied=True,
     )

@@ -37,7 +37,7 @@ def list_subscriptions(
     """Subscriptions matching the filters, all pages, normalised.
 
     The filters go to CMR and are applied again here: the listing is partner-wide and
-    ``userId`` is an undocumented filter (REFERENCE §14.11), so a server that ignores one must
+    ``userId`` is an undocumented filter (docs/developer/API.md#subscriptions), so a server that ignores one must
     not make another customer's subscription look like this user's.
     """
     query: dict[str, t.Any] = {}
@@ -68,7 +68,7 @@ def current_subscription(subscriptions: t.Sequence[t.Mapping[str, t.Any]]) -> t.
     """The subscription that matters for a domain: the live one, else the most recent ended one.
 
     A domain can be listed with a CANCELLED subscription and, after new mailboxes were ordered,
-    a newer ACTIVE one (REFERENCE §9.4).
+    a newer ACTIVE one (docs/developer/API.md#subscriptions).
     """
     live = [sub for sub in subscriptions if sub.get("status") in LIVE_STATUSES]
     if live:

@@ -49,7 +49,7 @@ def find_users(client: CmrClient, search: t.Optional[str] = None, email: t.Optio
 
 def require_user(client: CmrClient, user_id: str) -> dict[str, t.Any]:
     """The user, or a clear failure: CMR answers an empty list for an unknown userId on some
-    endpoints (REFERENCE §13.13), so modules check the user before trusting "nothing found"."""
+    endpoints (docs/developer/API.md#unknown-user-ids), so modules check the user before trusting "nothing found"."""
     user = get_user(client, user_id)
     if user is None:
         raise CmrModuleError("user_id %s does not exist in this CMR account" % user_id)

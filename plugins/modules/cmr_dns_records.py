@@ -248,12 +248,12 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     RECORD_TYPES,
     REPLACE,
     RecordFilter,
-    RecordSet,
     Wanted,
     items_problem,
     validate_items,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._recordset import RecordSet
 
 
 class DnsRecords(RecordSet):

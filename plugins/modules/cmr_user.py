@@ -264,7 +264,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module impor
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import email_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user, same_email
 
-# REFERENCE §5.3: letters and digits of any script, spaces and . , ' # & ( ) / -
+# docs/developer/API.md#users: letters and digits of any script, spaces and . , ' # & ( ) / -
 ALLOWED_TEXT = re.compile(r"^(?:[^\W_]|[\s.,'#&()/-])*$")
 DEFAULT_LANGUAGE = "en"
 

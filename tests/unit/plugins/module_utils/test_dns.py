@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""DNS identity, normalisation, DMARC comparison and record-set planning (DESIGN §4.2)."""
+"""DNS identity, normalisation, DMARC comparison and record-set planning (docs/developer/DESIGN.md#dns-identity)."""
 
 from __future__ import annotations
 
