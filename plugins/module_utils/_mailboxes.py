@@ -239,6 +239,7 @@ WARMUP_COUNTS = ("warmup_limit", "minimum_warmup_limit", "increase_per_day", "mi
 WARMUP_RATES = ("warmup_reply_rate", "warmup_open_rate", "warmup_spam_protection_rate")
 WARMUP_SWITCHES = ("warmup_on_weekdays", "warmup_disable_slow")
 
+
 def _rate(value: t.Any) -> float:
     try:
         number = vol.Coerce(float)(value) if not isinstance(value, bool) else -1.0
