@@ -141,6 +141,17 @@ def test_deletion_reaches_the_state_and_a_second_run_changes_nothing(sim, run_re
     assert sim.writes() == [("DELETE", "/dns")]
 
 
+def test_a_deletion_whose_answer_is_lost_ends_with_the_record_gone(sim, run_resource, owner):
+    sim.ready()
+    sim.faults({"method": "DELETE", "path": "/dns", "apply_then_drop": True, "times": 1})
+    params = {"user_id": owner, "domain": DOMAIN, "type": "A", "host": "@", "value": "192.0.2.1", "state": "absent"}
+    run = run_resource(DnsRecord, ARGUMENT_SPEC, params)
+    assert run.result["changed"] is True
+    assert sim.records(DOMAIN) == [("CNAME", "www", "old.acme.example")]
+    # The client sends a DELETE again when its answer is lost; CMR's 404 then means "already gone".
+    assert [entry.get("fault") for entry in sim.sent("DELETE", "/dns")] == ["apply_then_drop", None]
+
+
 def test_a_domain_of_another_user_fails_in_one_line_without_a_write(sim, run_resource, owner):
     stranger = sim.user("eve@other.example")
     before = sim.ready()
