@@ -118,6 +118,17 @@ def test_warmup_enrolment_reaches_the_state_and_a_second_run_changes_nothing(sim
     assert len(sim.writes()) == 1
 
 
+def test_a_warmup_enrolment_whose_answer_is_lost_is_a_change_with_one_warning_and_one_request(sim, run_resource, owner):
+    sim.ready()
+    sim.faults({"method": "POST", "path": "/mailboxes/warmup", "apply_then_drop": True, "times": 1})
+    run = run_resource(Mailbox, ARGUMENT_SPEC, {"user_id": owner, "email": ANN, "warmup": "active"})
+    assert run.result["changed"] is True
+    assert len(run.warnings) == 1 and run.warnings[0].startswith("CMR's answer to the request POST /mailboxes/warmup for mailbox %s was lost" % ANN)
+    sent = sim.sent("POST", "/mailboxes/warmup")
+    assert len(sent) == 1 and sent[0]["fault"] == "apply_then_drop"  # the charged enrolment is never sent twice
+    assert sim.mailbox(ANN)["warmupStatus"] in ("PENDING", "ACTIVE")
+
+
 def test_no_change_plans_nothing_and_sends_only_reads(sim, plan_of, run_resource, owner):
     before = sim.ready()
     params = {"user_id": owner, "email": ANN.upper(), "first_name": "Ann", "last_name": "Lee"}
