@@ -91,6 +91,16 @@ def test_creation_is_one_request_and_a_second_run_one_read(sim, run_resource, ow
     assert methods(sim) == [("GET", "/dns")]
 
 
+def test_a_creation_whose_answer_is_lost_is_sent_once_and_a_change_with_one_warning(sim, run_resource, owner):
+    sim.ready()
+    sim.faults({"method": "POST", "path": "/dns", "apply_then_drop": True, "times": 1})
+    run = run_resource(DnsRecords, ARGUMENT_SPEC, {"user_id": owner, "domain": DOMAIN, "records": BASELINE})
+    assert run.result["changed"] is True
+    assert len(run.warnings) == 1 and run.warnings[0].startswith("CMR's answer to the request POST /dns for records acme-mail.com was lost")
+    assert len(sim.sent("POST", "/dns")) == 1
+    assert len(sim.records(DOMAIN)) == 4
+
+
 # --- update, purge and keep -----------------------------------------------------------------------
 
 CONVERGE = {
