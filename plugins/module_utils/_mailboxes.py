@@ -127,6 +127,12 @@ def on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], domain: str) -> list
     return [dict(mb) for mb in mailboxes if canonical_email(str(mb.get("email") or "")).endswith("@" + wanted)]
 
 
+def last_on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], mailbox: t.Mapping[str, t.Any]) -> bool:
+    """Whether ``mailbox`` is the only one on its domain: removing it deletes the workspace (the subscription)."""
+    domain = mailbox.get("domain") or str(mailbox.get("email")).split("@", 1)[-1]
+    return [mb.get("mailbox_id") for mb in on_domain(mailboxes, domain)] == [mailbox.get("mailbox_id")]
+
+
 def existing_emails(mailboxes: t.Iterable[t.Mapping[str, t.Any]]) -> set[str]:
     return {canonical_email(str(mb.get("email") or "")) for mb in mailboxes}
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, pick_domain, workspace_conflicts
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     canonical_email,
@@ -587,6 +587,35 @@ def process_order(client: CmrClient, user_id: str, order: t.Mapping[str, t.Any],
     )
     sent = send_once(client, request, warn)
     return Placed("order", plan.domain_names, plan.emails, order_id=order_id, action_id=sent.action_id, answer_lost=sent.answer_lost)
+
+
+# --- one mailbox on a domain the user owns (cmr_mailbox) ---------------------------------------------
+
+@dataclass
+class MailboxPurchase:
+    """The one-mailbox order that creates a mailbox: on the user's domain, into its subscription."""
+
+    domain: dict[str, t.Any]
+    plan: OrderPlan
+
+
+def plan_mailbox_purchase(client: CmrClient, user_id: str, email: str, spec: MailboxSpec, mailbox_price: float) -> MailboxPurchase:
+    domain_name = email.split("@", 1)[1]
+    domain = pick_domain(list_domains(client, user_id), domain_name)
+    if domain is None:
+        raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
+                             % (email, user_id, domain_name))
+    subscription = by_domain(list_subscriptions(client, user_id=user_id, domain=domain_name)).get(canonical_name(domain_name))
+    return MailboxPurchase(domain, OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=mailbox_price))
+
+
+def buy_mailbox(client: CmrClient, user_id: str, purchase: MailboxPurchase, warn: Warn, wait_timeout: t.Optional[float]) -> t.Optional[dict[str, t.Any]]:
+    """Place the one-mailbox order once; with a wait_timeout, the mailbox once ACTIVE (None without)."""
+    settings = OrderSettings(service_provider=purchase.domain.get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER)
+    placed = place_plan(client, user_id, purchase.plan, settings, True, warn)
+    if wait_timeout is None:
+        return None
+    return wait_provisioned(client, user_id, placed, wait_timeout)[1][0]
 
 
 def unavailable_failure(placed: t.Sequence[Placed]) -> t.Optional[CmrModuleError]:

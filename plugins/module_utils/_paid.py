@@ -90,15 +90,18 @@ def settle(exc: CmrApiError, what: str, probe: Probe, check_first: str, warn: Wa
         raise state_unknown(what, exc, check_first, "reading CMR again failed too (%s)" % reread) from exc
     if not landed:
         raise state_unknown(what, exc, check_first, unseen) from exc
-    warn("CMR's answer to %s was lost (%s); reading CMR again shows it applied, so it was sent once and not again" % (what, exc.message))
+    warn("CMR's answer to %s was lost (%s); reading CMR again shows it applied, so it was sent once and not again" % (what, cause_of(exc)))
 
 
 def state_unknown(what: str, exc: CmrApiError, check_first: str, finding: str) -> CmrModuleError:
     """The one "state unknown" failure: the request may still land, so the task reports changed."""
-    # The client's own "may have been applied" advice is what this line says in full.
-    cause = exc.message.replace("; " + MAYBE_APPLIED, "")
     return CmrModuleError(
         "state unknown: %s reached CMR but no answer came back (%s), and %s. It may or may not have been applied; the request "
-        "was NOT sent again: check %s before retrying" % (what, cause, finding, check_first),
+        "was NOT sent again: check %s before retrying" % (what, cause_of(exc), finding, check_first),
         changed=True, maybe_applied=True,
     )
+
+
+def cause_of(exc: CmrApiError) -> str:
+    """What went wrong, without the client's "may have been applied" advice these messages give in full."""
+    return exc.message.replace("; " + MAYBE_APPLIED, "")

@@ -334,7 +334,6 @@ deletes_workspace:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import list_domains, pick_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Action, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
@@ -345,9 +344,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     apply_warmup,
     belongs_to,
     get_mailbox,
+    last_on_domain,
     list_mailboxes,
     mailbox_email,
-    on_domain,
     pick_mailbox,
     removal_refusal,
     remove,
@@ -361,18 +360,16 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     warmup_settings_problem,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name, check_person_names, domain_name_problem, username_problem
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import check_person_names, domain_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
+    MailboxPurchase,
     OrderPlan,
-    OrderSettings,
+    buy_mailbox,
     cost,
-    mailbox_order_for,
-    place_plan,
-    wait_provisioned,
+    plan_mailbox_purchase,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import by_domain, list_subscriptions
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 DETAILS = ("first_name", "last_name", "profile_picture")
@@ -391,7 +388,7 @@ class Mailbox(Resource):
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
-        self.creation: t.Optional[dict[str, t.Any]] = None  # domain and order plan of a mailbox to create
+        self.purchase: t.Optional[MailboxPurchase] = None  # the one-mailbox order that creates the mailbox
 
     # --- reading -------------------------------------------------------------------------------
     def address(self) -> t.Optional[str]:
@@ -457,8 +454,7 @@ class Mailbox(Resource):
         refusal = removal_refusal(current.get("expiry_date"), status=current.get("status"))
         if refusal:
             raise CmrModuleError("cannot remove %s: %s" % (current.get("email"), refusal))
-        siblings = on_domain(self.user_mailboxes(), current.get("domain") or str(current.get("email")).split("@", 1)[-1])
-        last = [mb.get("mailbox_id") for mb in siblings] == [current.get("mailbox_id")]
+        last = last_on_domain(self.user_mailboxes(), current)
         if last:
             self.module.warn("%s is the last mailbox of its domain: removing it deletes the whole workspace (its subscription)" % current.get("email"))
         plan.extra.update(estimated_cost=0.0, deletes_workspace=last)
@@ -477,14 +473,10 @@ class Mailbox(Resource):
         # The same rule as for an existing mailbox (_mailboxes.warmup_action): pausing never enrols,
         # because the enrolment is charged and the task did not ask for warm-up to run.
         warmup_action(None, self.params["warmup"])
-        domain = pick_domain(list_domains(self.client, self.user_id), domain_name)
-        if domain is None:
-            raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
-                                 % (email, self.user_id, domain_name))
-        subscription = by_domain(list_subscriptions(self.client, user_id=self.user_id, domain=domain_name)).get(canonical_name(domain_name))
         spec = {"username": username, "first_name": self.params["first_name"], "last_name": self.params["last_name"],
                 "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] == "active"}
-        order_plan = OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=self.params["mailbox_price"])
+        self.purchase = plan_mailbox_purchase(self.client, self.user_id, email, spec, self.params["mailbox_price"])
+        order_plan = self.purchase.plan
         self.costing = cost(self.client, order_plan, self.params["max_cost"])
         funds = self.costing.funds
         if not self.params["confirm"]:
@@ -494,7 +486,6 @@ class Mailbox(Resource):
                 estimated_cost=order_plan.total_cost, **funds.as_result(),
             )
         funds.warn_if_short(self.module)
-        self.creation = {"domain": domain, "plan": order_plan}
         wanted_warmup = _api.WARMUP_ACTIVE if self.params["warmup"] == "active" else None
         after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
         after = {key: value for key, value in after.items() if value}
@@ -503,17 +494,14 @@ class Mailbox(Resource):
 
     # --- apply ---------------------------------------------------------------------------------
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
-        creation = self.creation
-        if creation is None:  # create() only ever follows plan_creation()
-            raise AssertionError("no mailbox creation was planned")
+        if self.purchase is None:  # create() only ever follows plan_creation()
+            raise AssertionError("no mailbox purchase was planned")
         self.costing.require_funds()
-        provider = creation["domain"].get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER
-        placed = place_plan(self.client, self.user_id, creation["plan"], OrderSettings(service_provider=provider), True, self.module.warn)
-        if not self.params["wait"]:
+        mailbox = buy_mailbox(self.client, self.user_id, self.purchase, self.module.warn, self.params["wait_timeout"] if self.params["wait"] else None)
+        if mailbox is None:
             if self.settings:
                 self.module.warn("the warm-up settings are applied by a later run, once the mailbox is ACTIVE")
             return desired
-        mailbox = wait_provisioned(self.client, self.user_id, placed, self.params["wait_timeout"])[1][0]
         follow_up = {key: value for key, value in self.compare(mailbox, {}).items() if key in ("warmup", "warmup_settings")}
         return self.update(mailbox, follow_up) if follow_up else mailbox
 
