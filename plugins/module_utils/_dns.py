@@ -26,7 +26,7 @@ import typing as t
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
@@ -500,7 +500,9 @@ def read_record_lists(client: CmrClient, user_id: str, domain: str) -> tuple[lis
 # --- writes -------------------------------------------------------------------------------------
 
 def delete_record(client: CmrClient, user_id: str, record: Record) -> None:
-    client.call(_api.DNS_DELETE, query={_api.USER_ID: user_id, _api.DNS_RECORD_ID: record.record_id})
+    """Delete one record. A 404 means it is already gone: the client sent the DELETE again after a
+    lost answer, or a parallel run removed it; either way the end state is reached."""
+    call_unless_missing(client, _api.DNS_DELETE, query={_api.USER_ID: user_id, _api.DNS_RECORD_ID: record.record_id})
 
 
 def update_record(client: CmrClient, user_id: str, domain: str, record: Record) -> None:

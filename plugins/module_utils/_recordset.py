@@ -100,6 +100,9 @@ class RecordSet(Resource):
         result[RESULT_KEY] = plan_report("dns_records", self.domain, self.record_changes(plan.records), self.module.check_mode)
         return result
 
+    def natural_key(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> t.Optional[str]:
+        return self.domain  # names the record set in messages, e.g. after a lost answer
+
     def record_changes(self, records: RecordSetPlan) -> list[Change]:
         """One plan line per DNS record, named ``<domain> <type> <host> <value>``."""
         def line(action: str, record: Record, fields: tuple[str, ...] = ()) -> Change:

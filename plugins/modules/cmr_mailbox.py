@@ -435,6 +435,8 @@ class Mailbox(Resource):
     def plan(self) -> Plan:
         if self.params["warmup"] == "stopped" and self.settings:
             raise CmrModuleError("warmup_settings cannot be applied with warmup: stopped")
+        # Every plan reads the list afresh: the plan made again after a lost answer must see what landed.
+        self.mailboxes = None
         plan = super().plan()
         if plan.action == DELETE:
             return self.plan_removal(plan)
