@@ -227,7 +227,7 @@ def fast_client(params: dict[str, t.Any]) -> CmrClient:
     """The client CmrModule builds, without the 0.25 s pacing between requests (the simulator has no rate limit here)."""
     return CmrClient(params["api_url"], params["api_key"], sandbox=params["sandbox"], timeout=10.0,
                      retries=params["api_retries"], retry_timeout=params["api_retry_timeout"],
-                     report_errors=params["report_errors"], min_interval=0.0)
+                     report_errors=params["report_errors"], rate_limit=0.0)
 
 
 class Run(t.NamedTuple):
