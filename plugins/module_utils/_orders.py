@@ -38,7 +38,8 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, wallet_balance
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import balance_for_purchase
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:
@@ -499,7 +500,7 @@ def cost(client: CmrClient, plan: OrderPlan, max_cost: t.Optional[float]) -> Cos
         return Costing(plan)
     if plan.mailbox_price < 0:
         raise CmrModuleError("mailbox_price must not be negative, got %.2f" % plan.mailbox_price)
-    costing = Costing(plan, read_wallet(client)["balance"])
+    costing = Costing(plan, balance_for_purchase(client, wallet_balance, max_cost, "ordered"))
     if max_cost is not None and plan.total_cost > max_cost:
         raise CmrModuleError(
             "nothing was ordered: the order costs %.2f USD, more than max_cost %.2f USD" % (plan.total_cost, max_cost),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import balance_for_purchase
 
 
 def normalise_user(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -79,7 +80,7 @@ class Funds:
     """
 
     cost: t.Optional[float]  # None: CMR gave no price, so the wallet cannot be judged
-    wallet_balance: t.Optional[float]  # None: nothing to buy, the wallet was not read
+    wallet_balance: t.Optional[float]  # None: nothing to buy, or the wallet could not be read (see _wallet.py)
     what: str
     done: str
 
@@ -106,6 +107,13 @@ class Funds:
             )
 
 
-def read_funds(client: CmrClient, cost: t.Optional[float], what: str, done: str) -> Funds:
-    """The wallet, read once, against the price of a purchase (see ``Funds``)."""
-    return Funds(cost, read_wallet(client)["balance"], what, done)
+def read_funds(client: CmrClient, cost: t.Optional[float], what: str, done: str, max_cost: t.Optional[float] = None) -> Funds:
+    """The wallet, read once, against the price of a purchase (see ``Funds``); ``max_cost`` bounds the price
+    and lets the purchase go ahead when the wallet cannot be read (``_wallet.balance_for_purchase``)."""
+    if max_cost is not None and cost is not None and cost > max_cost:
+        raise CmrModuleError("nothing was %s: the %s costs %.2f USD, more than max_cost %.2f USD" % (done, what, cost, max_cost))
+    return Funds(cost, balance_for_purchase(client, wallet_balance, max_cost, done), what, done)
+
+
+def wallet_balance(client: CmrClient) -> float:
+    return read_wallet(client)["balance"]

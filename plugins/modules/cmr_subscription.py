@@ -67,6 +67,13 @@ options:
       - The answer to a renewal is never re-sent when it is lost; the module reads the subscription again instead.
     type: bool
     default: false
+  max_cost:
+    description:
+      - The most, in USD, a renewal by this task may cost. A renewal that costs more is refused before anything is sent.
+      - The partner wallet is read before a renewal to refuse one it cannot pay. When the wallet cannot be read (its
+        endpoint is inferred from incomplete CMR docs), a task with O(max_cost) renews anyway with a warning, since CMR
+        itself refuses a renewal it cannot charge; a task without it stops and says so.
+    type: float
   wait:
     description:
       - Wait until a renewal has started the next period, or until a cancelled subscription's mailboxes are gone.
@@ -337,7 +344,7 @@ class Subscription(Resource):
         if not eligibility.eligible:
             plan.extra["msg"] = eligibility.reason
             return plan
-        self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed")
+        self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed", self.params["max_cost"])
         renewal.update(self.funds.as_result())
         self.funds.warn_if_short(self.module)
         changes = dict(plan.changes, **{RENEWED: True})
@@ -435,6 +442,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "cancelled"]),
     auto_renew=dict(type="bool"),
     renew=dict(type="bool", default=False),
+    max_cost=dict(type="float"),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
 )
