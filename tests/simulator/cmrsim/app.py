@@ -26,7 +26,7 @@ import voluptuous as vol
 
 # Importing the package registers every route.
 from cmrsim import handlers  # noqa: F401  pylint: disable=unused-import
-from cmrsim import readings
+from cmrsim import readings, scenarios
 from cmrsim.core import ROUTES, ApiError, Ctx, Reply, dumps, error_body, invalid_message, known_methods
 from cmrsim.state import State, log_error
 
@@ -464,6 +464,16 @@ def control_set_variants(server: SimServer, body: dict[str, Any]) -> Any:
     return {"variants": sorted(server.state.variants)}
 
 
+def control_get_scenarios(server: SimServer, _body: dict[str, Any]) -> Any:
+    """GET /_sim/scenario: the armed failures, in the order they will fire."""
+    return {"scenarios": list(server.state.scenarios), "known": sorted(scenarios.SCENARIOS)}
+
+
+def control_arm_scenario(server: SimServer, body: dict[str, Any]) -> Any:
+    """POST /_sim/scenario {"scenario": NAME}: the next matching operation fails after acceptance (cmrsim/scenarios.py)."""
+    return {"scenarios": scenarios.arm(server.state, body.get("scenario"))}
+
+
 def control_get_faults(server: SimServer, _body: dict[str, Any]) -> Any:
     """GET /_sim/faults: active rules with their remaining ``times``."""
     return {"rules": _snapshot(server.state.faults)}
@@ -530,6 +540,8 @@ CONTROL: dict[tuple[str, str], Callable[[SimServer, dict[str, Any]], Any]] = {
     ("POST", "/_sim/clock"): control_clock,
     ("GET", "/_sim/variants"): control_get_variants,
     ("POST", "/_sim/variants"): control_set_variants,
+    ("GET", "/_sim/scenario"): control_get_scenarios,
+    ("POST", "/_sim/scenario"): control_arm_scenario,
     ("GET", "/_sim/faults"): control_get_faults,
     ("POST", "/_sim/faults"): control_set_faults,
     ("DELETE", "/_sim/faults"): control_clear_faults,

@@ -108,6 +108,7 @@ class State:  # pylint: disable=too-many-instance-attributes
         # Readings of the docs (cmrsim/readings.py): --variant, switched by /_sim/variants, back to --variant on reset.
         self.startup_variants: frozenset[str] = frozenset(variants)
         self.variants = self.startup_variants
+        self.scenarios: list[str] = []  # failures armed for the next operations (cmrsim/scenarios.py)
         self._tasks: list[tuple[float, int, Callable[[], Any]]] = []
         self._deliveries: list[tuple[float, int, dict[str, Any]]] = []
         self._seq = itertools.count()
@@ -354,6 +355,7 @@ class State:  # pylint: disable=too-many-instance-attributes
         """Empty every resource, log, fault rule and pending task; back to the startup readings; run the ``reset`` hooks."""
         with self.lock:
             self.variants = self.startup_variants
+            self.scenarios.clear()
             self.data = empty_data(self.initial_wallet if wallet is None else wallet)
             self.requests.clear()
             self.error_reports.clear()
