@@ -301,6 +301,7 @@ ORDER_FIELDS = {
     "service_provider": "serviceProvider",
     "total_price": "totalPrice",
     "created_at": "createdAt",
+    "failure_reason": "failureReason",  # inferred: why an accepted order FAILED
 }
 ORDER_STATUS_UNCONFIRMED = "UNCONFIRMED"  # inferred vocabulary (REFERENCE §4)
 ORDER_STATUS_FAILED = "FAILED"

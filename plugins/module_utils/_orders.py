@@ -38,6 +38,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._later import failed_order
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, wallet_balance
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import balance_for_purchase
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
@@ -407,7 +408,7 @@ def wait_provisioned(client: CmrClient, user_id: str, placed: t.Sequence[Placed]
 
     def fetch() -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
         for order_id in order_ids:
-            check_not_failed(client, user_id, order_id)
+            check_not_failed(client, user_id, order_id, domains_wanted + [email.split("@", 1)[1] for email in emails_wanted])
         domains = [d for d in list_domains(client, user_id) if canonical_name(str(d.get("name") or "")) in domains_wanted] if domains_wanted else []
         mailboxes = [m for m in list_mailboxes(client, user_id) if canonical_email(str(m.get("email") or "")) in emails_wanted] if emails_wanted else []
         return domains, mailboxes
@@ -421,10 +422,10 @@ def wait_provisioned(client: CmrClient, user_id: str, placed: t.Sequence[Placed]
     return wait_for(fetch, done, timeout, what)
 
 
-def check_not_failed(client: CmrClient, user_id: str, order_id: str) -> None:
+def check_not_failed(client: CmrClient, user_id: str, order_id: str, names: t.Sequence[str] = ()) -> None:
     data = client.call(_api.ORDER_STATUS, query={_api.USER_ID: user_id, _api.ORDER_ID: order_id}).data
     if isinstance(data, dict) and data.get(_api.ORDER_STATUS_FIELD) == _api.ORDER_STATUS_FAILED:
-        raise CmrModuleError("CMR reports order %s as FAILED; see coldmailreseller.cmr.cmr_order_info for its details" % order_id, changed=True)
+        raise failed_order(client, user_id, order_id, data, names)
 
 
 # --- existing orders (order_id) -------------------------------------------------------------------

@@ -270,6 +270,7 @@ import typing as t
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Change, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._later import renewal_failed, renewal_failure
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
@@ -398,8 +399,11 @@ class Subscription(Resource):
             self.module.warn("CMR's answer to the renewal was lost; the subscription shows it, so it was sent once and not again")
         if not self.params["wait"]:
             return dict(current, status=_api.SUBSCRIPTION_RENEWING)
-        return wait_for(lambda: self.refetch(current), lambda sub: renewed(sub, current), self.params["wait_timeout"],
-                        "the renewal of %s" % current["domain"], initial=0.5)
+        now = wait_for(lambda: self.refetch(current), lambda sub: renewed(sub, current) or renewal_failed(sub, current),
+                       self.params["wait_timeout"], "the renewal of %s" % current["domain"], initial=0.5)
+        if renewal_failed(now, current):
+            raise renewal_failure(now)
+        return now
 
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
         result = super().result(plan, obj if obj is not None else self.found)
