@@ -148,11 +148,13 @@ TOTAL_PAGES = "totalPages"
 # --- domains (REFERENCE §6.1-§6.10) ---------------------------------------------------------
 # Domain names travel as names (not IDs) in every body below; userId goes in the body except
 # where the query is noted.
-DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user", shape_inferred=True, list_keys=("domains",))  # answer shape inferred; query: userId (+ page/limit, inferred); data: [Domain]
+# query: userId (+ page/limit, inferred); data: [Domain] (answer shape inferred)
+DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user", shape_inferred=True, list_keys=("domains",))
 DOMAIN_RENEWAL_PRICE = Endpoint("POST", "/domains/renewal-price", read_only=True)  # body: userId, domains
 DOMAIN_RENEW = Endpoint("POST", "/domains/renew", spends_money=True)  # body inferred: userId, domains; async
 # PATCH in the newer docs, POST in the older copy (REFERENCE §14.25): the other is asked once on 404/405.
-DOMAIN_AUTO_RENEW = Endpoint("PATCH", "/domains/toggle-auto-renew", alternates=(Endpoint("POST", "/domains/toggle-auto-renew"),))  # body: userId, domains, autoRenew (explicit)
+# Body: userId, domains, autoRenew (explicit).
+DOMAIN_AUTO_RENEW = Endpoint("PATCH", "/domains/toggle-auto-renew", alternates=(Endpoint("POST", "/domains/toggle-auto-renew"),))
 DOMAIN_SUGGEST = Endpoint("POST", "/domains/suggest", read_only=True, inferred=True)  # body: domain (keyword)
 DOMAIN_AVAILABLE = Endpoint("POST", "/domains/available", read_only=True, inferred=True)  # body: domain (exact name)
 # One documented request per domain: {domainName, serviceProvider?}; no workspace -> 200 with data null,
@@ -309,7 +311,8 @@ ORDER_STATUS_FIELD = "status"  # in GET /orders/status data
 
 # Mailboxes (REFERENCE §8). Mailbox GET shapes are inferred; credentials only come from the
 # admin-details call and are stripped from everything the modules return (_secrets.py).
-MAILBOXES_BY_USER = Endpoint("GET", "/mailboxes/single", shape_inferred=True, list_keys=("mailboxes",))  # answer shape inferred; query: userId (+ page/limit, inferred); data: [Mailbox]
+# query: userId (+ page/limit, inferred); data: [Mailbox] (answer shape inferred)
+MAILBOXES_BY_USER = Endpoint("GET", "/mailboxes/single", shape_inferred=True, list_keys=("mailboxes",))
 MAILBOX = Endpoint("GET", "/mailboxes/mailbox")  # query: mailboxId; data: Mailbox
 MAILBOX_ADMIN_DETAILS = Endpoint("GET", "/mailboxes/admin-mailbox-details")  # query: userId, mailboxId; data includes credentials
 MAILBOX_UPDATE = Endpoint("PATCH", "/mailboxes/update-mailbox-details")  # query: userId; body: mailboxData; async

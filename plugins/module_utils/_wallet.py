@@ -58,6 +58,7 @@ def balance_for_purchase(client: CmrClient, read: t.Callable[[CmrClient], float]
 
 
 def _short(exc: Exception) -> str:
+    # The wallet endpoint is inferred from a page title (see _api.WALLET): say so, it is the likeliest cause.
     if isinstance(exc, CmrApiError):
-        return "%s answered HTTP %s" % (_api.WALLET, exc.status)
-    return "%s answered without a numeric balance" % _api.WALLET
+        return "%s, inferred from incomplete CMR docs, answered HTTP %s" % (_api.WALLET, exc.status)
+    return "%s, inferred from incomplete CMR docs, answered without a numeric balance" % _api.WALLET

@@ -139,6 +139,10 @@ class Case:
         return f"{self.method} {self.path} {self.status} {self.fragment[:40]}"
 
 
+AUTO_POST = "auto-renew-post"  # readings (cmrsim/readings.py) some cases need
+EXPORT_IDS = ("export-mailbox-ids",)
+
+
 def fill(value: Any, ids: dict[str, str]) -> Any:
     """Replace ``{name}`` placeholders by world ids, recursively (other braces are left alone)."""
     if isinstance(value, str):
@@ -195,12 +199,14 @@ CASES: list[Case] = [
     Case("POST", "/domains/renew", 403, "does not belong to the given user", json={**OWNER, "domains": ["matrix-stranger.com"]}),
     Case("POST", "/domains/renew", 422, "renewal window opens 45 days before expiry", json={**OWNER, "domains": ["matrix-owner.com"]}),
     Case("POST", "/domains/renew", 422, "PENDING and cannot be renewed", json={**OWNER, "domains": ["matrix-pending.com"]}),
-    *[case for method, variants in (("PATCH", ()), ("POST", ("auto-renew-post",))) for case in (
-        Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: required key not provided", json={**OWNER, "domains": ["matrix-owner.com"]}, variants=variants),
+    *[case for method, variants in (("PATCH", ()), ("POST", (AUTO_POST,))) for case in (
+        Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: required key not provided", json={**OWNER, "domains": ["matrix-owner.com"]},
+             variants=variants),
         Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: expected a boolean", json={
             **OWNER, "domains": ["matrix-owner.com"], "autoRenew": "yes"}, variants=variants),
         Case(method, "/domains/toggle-auto-renew", 404, "not found", json={**OWNER, "domains": ["unknown-matrix.com"], "autoRenew": True}, variants=variants),
-        Case(method, "/domains/toggle-auto-renew", 403, "does not belong", json={**OWNER, "domains": ["matrix-stranger.com"], "autoRenew": True}, variants=variants),
+        Case(method, "/domains/toggle-auto-renew", 403, "does not belong", json={**OWNER, "domains": ["matrix-stranger.com"], "autoRenew": True},
+             variants=variants),
     )],
     Case("GET", "/domains/by-user", 400, "userId must be provided"),
     Case("GET", "/domains/by-user", 400, "limit: must be between 1 and 100", {**OWNER, "limit": 101}),
@@ -446,11 +452,13 @@ CASES: list[Case] = [
     Case("GET", "/exports/platform-credentials", 400, "userId must be provided"),
     Case("GET", "/exports/platform-credentials", 404, "The requested user does not exist", UNKNOWN_USER),
     Case("POST", "/exports/platform-exports", 400, "componentMailboxIds: at least one mailbox id is required", OWNER, json={"credentialId": "{cred}"}),
-    Case("POST", "/exports/platform-exports", 404, "Platform credential", OWNER, json={"credentialId": NOTHING[:16], "mailboxIds": ["{alice}"]}, variants=("export-mailbox-ids",)),
-    Case("POST", "/exports/platform-exports", 404, "Mailbox not found", OWNER, json={"credentialId": "{cred}", "mailboxIds": [NOTHING]}, variants=("export-mailbox-ids",)),
+    Case("POST", "/exports/platform-exports", 404, "Platform credential", OWNER, json={"credentialId": NOTHING[:16], "mailboxIds": ["{alice}"]},
+         variants=EXPORT_IDS),
+    Case("POST", "/exports/platform-exports", 404, "Mailbox not found", OWNER, json={"credentialId": "{cred}", "mailboxIds": [NOTHING]}, variants=EXPORT_IDS),
     Case("POST", "/exports/platform-exports", 403, "platform credential does not belong", OWNER, json={
-        "credentialId": "{cred_stranger}", "mailboxIds": ["{alice}"]}, variants=("export-mailbox-ids",)),
-    Case("POST", "/exports/platform-exports", 403, "mailbox does not belong", OWNER, json={"credentialId": "{cred}", "mailboxIds": ["{zed}"]}, variants=("export-mailbox-ids",)),
+        "credentialId": "{cred_stranger}", "mailboxIds": ["{alice}"]}, variants=EXPORT_IDS),
+    Case("POST", "/exports/platform-exports", 403, "mailbox does not belong", OWNER, json={"credentialId": "{cred}", "mailboxIds": ["{zed}"]},
+         variants=EXPORT_IDS),
     Case("POST", "/exports/platform-exports", 422, "only ACTIVE mailboxes can be exported", OWNER, json={
         "credentialId": "{cred}", "componentMailboxIds": ["{late}"]}),
     Case("GET", "/exports/platform-workspaces", 400, "credentialId must be provided"),

@@ -119,7 +119,7 @@ def test_unavailable_wallet_without_max_cost_stops_with_one_line_that_says_how_t
     with pytest.raises(CmrModuleError) as exc:
         read_funds(client, 6.0, "renewal", "renewed")  # type: ignore[arg-type]
     message = str(exc.value)
-    assert message.startswith("nothing was renewed: the partner wallet could not be read (GET /wallet answered ")
+    assert message.startswith("nothing was renewed: the partner wallet could not be read (GET /wallet, inferred from incomplete CMR docs, answered ")
     assert "set max_cost" in message and "\n" not in message
     assert client.reported == ([] if isinstance(answer, CmrApiError) else ["Unexpected response from CMR: the wallet has no numeric balance"])
 
