@@ -361,7 +361,7 @@ msg:
 wallet_balance:
   description: >-
     The partner wallet balance in USD before the order. Null when there was nothing to buy (the wallet was not read), or
-    when the wallet could not be read and O(max_cost) let the order go ahead (see RV(api_readings)).
+    when the wallet could not be read and O(max_cost) let the order go ahead (see C(api_readings)).
   returned: always
   type: float
   sample: 250.0
