@@ -5,6 +5,7 @@
 set -eux
 
 vars=(-e @../../integration_config.yml)
+export ANSIBLE_ROLES_PATH=..  # setup.yml uses the setup_cmr_domain target as a role
 out="$PWD/reports"
 rm -rf "$out" ids.yml
 mkdir -p "$out"
