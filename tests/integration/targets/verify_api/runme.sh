@@ -5,7 +5,8 @@
 set -eux
 
 vars=(-e @../../integration_config.yml)
-export ANSIBLE_ROLES_PATH=..  # setup.yml uses the setup_cmr_domain target as a role
+ANSIBLE_ROLES_PATH="$(cd .. && pwd)"  # setup.yml uses the setup_cmr_domain target as a role
+export ANSIBLE_ROLES_PATH
 out="$PWD/reports"
 rm -rf "$out" ids.yml
 mkdir -p "$out"
