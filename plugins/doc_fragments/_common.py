@@ -11,7 +11,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
 
-    # The connection options every module shares (DESIGN §3).
+    # The connection options every module shares (docs/developer/DESIGN.md#common-options).
     DOCUMENTATION = r"""
 options:
   api_key:

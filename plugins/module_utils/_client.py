@@ -7,7 +7,7 @@
 
 """The CMR HTTP client: session, auth, envelope, retries, pacing, pagination, error reports.
 
-Retry policy (DESIGN §2, which overrides REFERENCE's "5xx is retry-safe"): a request is sent
+Retry policy (docs/developer/DESIGN.md#retries, stricter than CMR's advice that 5xx is retry-safe): a request is sent
 again only when a repeat cannot duplicate work — the endpoint is safe to repeat, or the server
 provably did not receive the request (429, or the connection failed before anything was
 sent). A write that may have reached the server is never re-sent; the error says so
@@ -136,7 +136,7 @@ class CmrClient:
     ``retry_timeout`` the total seconds spent waiting between attempts over all the calls of
     this client, i.e. the module run (pacing not included); whichever runs out first ends the
     retries. ``backoff_initial``/``backoff_max`` shape the exponential backoff
-    (REFERENCE §3.6 suggests starting near a few seconds, capped near 30 s). With
+    (docs/developer/API.md#errors-and-rate-limit suggests starting near a few seconds, capped near 30 s). With
     ``report_errors`` the ``error_callback`` (default: POST /send-errors) receives
     ``(method, full_path, query, payload, response)`` with secrets already redacted.
     """
@@ -382,7 +382,7 @@ class CmrClient:
         return _Failure(self._error(endpoint, status, message, maybe_applied=maybe), False, report=_report_body(response))
 
     def _page_items(self, endpoint: _api.Endpoint, query: dict, response: CmrResponse, items_key: str | None) -> list:
-        # Tolerant reader: data may be the list or an object holding it (REFERENCE §14.6: list shapes are not documented).
+        # Tolerant reader: data may be the list or an object holding it (list shapes are not documented: docs/developer/API.md#gaps).
         items = _api.list_items(response.data, (items_key, *endpoint.list_keys))
         if items is not None:
             return items
@@ -420,7 +420,7 @@ class CmrClient:
             self._reporting = False
 
     def _post_error_report(self, method: str, full_path: str, query: t.Any, payload: t.Any, response: t.Any) -> None:
-        """Default error callback: POST /send-errors (REFERENCE §10.6), one attempt, no retries."""
+        """Default error callback: POST /send-errors (docs/developer/API.md#error-reports), one attempt, no retries."""
         report = {
             "method": method,
             "path": full_path,

@@ -21,9 +21,9 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
-# Order statuses (REFERENCE §4 gives no full vocabulary; these are the ones the collection knows).
+# Order statuses (docs/developer/API.md#status-values gives no full vocabulary; these are the ones the collection knows).
 ORDER_DONE = ("COMPLETED",)
 ORDER_RUNNING = ("QUEUED", "PROCESSING", "PENDING", "IN_PROGRESS")
 ORDER_ENDED = ("CANCELLED", "CANCELED", "REJECTED")

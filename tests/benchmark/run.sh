@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make benchmark` (DESIGN §6): requests sent and wall time of the collection's modules
+# `make benchmark` (docs/developer/DESIGN.md#proof): requests sent and wall time of the collection's modules
 # against the same work written as plain ansible.builtin.uri tasks, in the same run.
 #
 #   tests/benchmark/run.sh [--paced-only]

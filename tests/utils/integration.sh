@@ -18,7 +18,7 @@ fi
 
 ensure_get_pip
 layout_collection
-# Fast simulator (DESIGN §6): no rate limit, short async delay. Targets that test the rate
+# Fast simulator (docs/developer/DESIGN.md#proof): no rate limit, short async delay. Targets that test the rate
 # limit or slow operations configure faults through the control API.
 start_simulator --rate-limit 0 --async-delay 0.05
 

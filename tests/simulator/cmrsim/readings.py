@@ -1,6 +1,6 @@
 """Readings of the CMR docs: one strict answer per endpoint, and a variant per alternative.
 
-The docs contradict themselves in places (REFERENCE §14) and leave the shape of several list
+The docs contradict themselves in places (docs/developer/API.md#contradictions) and leave the shape of several list
 answers open. Without a variant the simulator serves exactly one reading per endpoint (no
 silent aliases); each variant switches it to one documented alternative, so a test can prove
 that the collection copes with whichever reading the real service turns out to use.
@@ -82,27 +82,27 @@ def _no_data(_data: Any) -> Any:
 
 VARIANTS: dict[str, Variant] = {
     "auto-renew-post": Variant(
-        "domain auto-renew is POST /domains/toggle-auto-renew (older docs copy), PATCH is not served (REFERENCE §14.25)",
+        "domain auto-renew is POST /domains/toggle-auto-renew (older docs copy), PATCH is not served",
         hides=frozenset({("PATCH", "/domains/toggle-auto-renew")}), shows=frozenset({("POST", "/domains/toggle-auto-renew")})),
     "recreate-short-path": Variant(
-        "subscription recreation is POST /subscriptions/recreate (help guide), not /component/subscriptions/recreate (§14.17)",
+        "subscription recreation is POST /subscriptions/recreate (help guide), not /component/subscriptions/recreate",
         hides=frozenset({("POST", "/component/subscriptions/recreate")}), shows=frozenset({("POST", "/subscriptions/recreate")})),
     "users-put-full": Variant(
-        "PUT /users needs the full billing object; a partial update is a validation error (help guide, §14.16)",
+        "PUT /users needs the full billing object; a partial update is a validation error (help guide)",
         refuse=_refuse_partial_user),
     "renew-no-action-id": Variant(
-        "POST /subscriptions/renew-subscriptions answers data null without actionId (older docs copy, §14.26)",
+        "POST /subscriptions/renew-subscriptions answers data null without actionId (older docs copy)",
         reshape={("POST", "/subscriptions/renew-subscriptions"): _no_data}),
     "webhook-event-type": Variant(
-        "webhook bodies name the event under eventType instead of event (help guide warmup examples, §14.27)"),
+        "webhook bodies name the event under eventType instead of event (help guide warmup examples)"),
     "export-mailbox-ids": Variant(
-        "platform export takes mailboxIds (help guide); componentMailboxIds is refused (§14.19)",
+        "platform export takes mailboxIds (help guide); componentMailboxIds is refused",
         refuse=_export_key("mailboxIds", "componentMailboxIds")),
     "has-workspace-single-only": Variant(
-        "POST /domains/has-workspace takes one domainName per request; the bulk domains form is refused (§6.7)",
+        "POST /domains/has-workspace takes one domainName per request; the bulk domains form is refused",
         refuse=_refuse_bulk_workspace),
     "wallet-absent": Variant(
-        "GET /wallet does not exist (its path is inferred from a page title only, §10.5)",
+        "GET /wallet does not exist (its path is inferred from a page title only)",
         hides=frozenset({("GET", "/wallet")})),
     "lists-wrapped": Variant(
         "list answers hold their items under a named key: data.domains, data.mailboxes (instead of data being the list)",

@@ -27,7 +27,7 @@ def test_list_variants_prints_one_line_each():
     out = subprocess.run([sys.executable, SIM_DIR, "--list-variants"], capture_output=True, text=True, check=True, timeout=30).stdout
     lines = out.strip().splitlines()
     assert [line.split()[0] for line in lines] == list(readings.VARIANTS)
-    # the six contradictions of REFERENCE §14 the modules touch, and alternative list shapes
+    # the six contradictions of the docs (docs/developer/API.md#contradictions) the modules touch, and alternative list shapes
     for name in ("auto-renew-post", "recreate-short-path", "users-put-full", "renew-no-action-id", "webhook-event-type",
                  "export-mailbox-ids", "lists-wrapped", "lists-bare", "lists-items"):
         assert name in out

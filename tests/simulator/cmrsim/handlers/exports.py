@@ -1,4 +1,4 @@
-"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (REFERENCE §10.2).
+"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (docs/developer/API.md#exports-and-platform-credentials).
 
 Every POST of a credential stores a new one (CMR does not de-duplicate); PUT updates in
 place and keeps the ``credentialId``; passwords are never returned.  EMAILBISON needs
@@ -42,7 +42,7 @@ EXPORT = vol.Schema({
     vol.Optional("userId"): str,
     vol.Required("credentialId"): text,
     vol.Optional("componentMailboxIds"): [text],  # Apidog name
-    vol.Optional("mailboxIds"): [text],  # help-guide name (§14.19): both accepted
+    vol.Optional("mailboxIds"): [text],  # help-guide name (docs/developer/API.md#export-mailbox-ids): both accepted
 })
 
 
@@ -70,12 +70,7 @@ def owned_credential(ctx: Ctx, credential_id: str | None, user_id: str | None) -
     """A stored credential (400 without id, 404 unknown, 403 another user's)."""
     if not credential_id:
         raise ApiError(400, "credentialId must be provided")
-    cred = ctx.state.data["credentials"].get(credential_id)
-    if cred is None:
-        raise ApiError(404, f"Platform credential {credential_id} not found")
-    if user_id is not None and cred.get("userId") != user_id:
-        raise ApiError(403, "This platform credential does not belong to the given user")
-    return cred
+    return ctx.state.check_owner(ctx.state.data["credentials"].get(credential_id), user_id, "platform credential", credential_id)
 
 
 def optional_user(ctx: Ctx) -> str | None:

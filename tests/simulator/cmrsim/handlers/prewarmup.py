@@ -1,4 +1,4 @@
-"""Pre-warmed domain packages (REFERENCE §10.3) and the sandbox pre-warmup flow (§10.4).
+"""Pre-warmed domain packages (docs/developer/API.md#pre-warmed-domains) and the sandbox pre-warmup flow (#sandbox).
 
 The inventory is seeded from ``catalog.PREWARMUP_DOMAINS`` on first use after a reset.  Buying a
 package charges its ``purchasePrice``, takes it out of the inventory at once and, after the

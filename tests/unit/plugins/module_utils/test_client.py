@@ -579,7 +579,7 @@ def test_pacing_keeps_min_interval_and_first_request_is_immediate(cmr: FakeCmr) 
 
 
 def test_default_pacing_stays_below_five_requests_per_second(cmr: FakeCmr) -> None:
-    """DESIGN §2: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
+    """docs/developer/DESIGN.md#retries: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
     times: list[float] = []
 
     def stamp(req: Request) -> Reply:
