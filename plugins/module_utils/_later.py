@@ -28,6 +28,7 @@ ORDER_DONE = ("COMPLETED",)
 ORDER_RUNNING = ("QUEUED", "PROCESSING", "PENDING", "IN_PROGRESS")
 ORDER_ENDED = ("CANCELLED", "CANCELED", "REJECTED")
 REASON_KEYS = ("failureReason", "reason", "error", "message")
+SUBSCRIPTION_EXPIRED = "EXPIRED"  # the period ended unpaid (docs/developer/API.md#status-values)
 
 
 def reason_of(data: t.Any) -> str:
@@ -81,7 +82,7 @@ def existing_order_message(order: t.Mapping[str, t.Any]) -> str:
 
 def renewal_failed(now: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any]) -> bool:
     """The renewal was accepted but CMR ended it without a new period (PAST_DUE, EXPIRED or CANCELLED)."""
-    return (now.get("status") in (_api.SUBSCRIPTION_PAST_DUE, _api.SUBSCRIPTION_EXPIRED, _api.SUBSCRIPTION_CANCELLED)
+    return (now.get("status") in (_api.SUBSCRIPTION_PAST_DUE, SUBSCRIPTION_EXPIRED, _api.SUBSCRIPTION_CANCELLED)
             and now.get("period_end") == before.get("period_end"))
 
 

@@ -22,7 +22,8 @@ LAYERS = [
     "_api", "_secrets", "_client", "_errors", "_time", "_names", "_wait",  # API map, client, plain helpers
     "_paid",  # the one paid-request path
     "_users", "_domains", "_dns", "_mailboxes", "_subscriptions", "_geo",  # API areas
-    "_wallet", "_orders",  # money: the wallet, order costing and placing
+    "_wallet", "_later", "_orders",  # money: the wallet, failures after acceptance, order costing and placing
+    "_probe",  # the read-only probe of the docs' readings
     "_engine", "_recordset",  # the resource cycle
     "_module",  # the AnsibleModule wrapper
 ]
