@@ -342,7 +342,7 @@ def domain_listing(*names: str) -> dict[str, list]:
 def test_a_lost_answer_with_the_domains_listed_counts_as_placed_and_is_not_resent() -> None:
     client = FakeClient({("POST", "/orders/json"): lost(_api.ORDER_CREATE)}, domain_listing("acme.com"))
     placed = send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=True,  # type: ignore[arg-type]
-        warn=WARNINGS.append)
+                        warn=WARNINGS.append)
     assert placed.answer_lost and placed.order_id is None and placed.unavailable_domains == []
     assert client.sent(_api.ORDER_CREATE) == 1
     assert len(WARNINGS) == 1 and WARNINGS[0].startswith("CMR's answer to the order for acme.com was lost")
@@ -352,7 +352,7 @@ def test_a_lost_answer_with_nothing_listed_stops_with_state_unknown() -> None:
     client = FakeClient({("POST", "/orders/json"): lost(_api.ORDER_CREATE)}, domain_listing())
     with pytest.raises(CmrModuleError, match="^state unknown: .* NOT sent again") as exc:
         send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], ["jane@acme.com"]), confirmed=True,  # type: ignore[arg-type]
-            warn=WARNINGS.append)
+                   warn=WARNINGS.append)
     assert exc.value.details == {"changed": True, "maybe_applied": True}
     assert client.sent(_api.ORDER_CREATE) == 1
 
@@ -361,7 +361,7 @@ def test_a_lost_mailbox_order_is_settled_by_the_mailbox_list() -> None:
     client = FakeClient({("POST", "/orders/create-mailbox-order/json"): lost(_api.MAILBOX_ORDER_CREATE)},
                         {"/mailboxes/single": [{"mailboxId": "M1", "email": "Jane@Acme.com", "status": "IN_PROGRESS"}]})
     placed = send_order(client, _api.MAILBOX_ORDER_CREATE, USER, {}, Placed("mailboxes", [], ["jane@acme.com"]), confirmed=True,  # type: ignore[arg-type]
-        warn=WARNINGS.append)
+                        warn=WARNINGS.append)
     assert placed.answer_lost
     assert client.sent(_api.DOMAINS_BY_USER) == 0  # no domain was ordered, so domains are not read
 
@@ -384,7 +384,7 @@ def test_a_refused_order_is_reported_as_it_is() -> None:
 def test_an_accepted_order_reports_its_id_and_what_cmr_left_out() -> None:
     client = FakeClient({("POST", "/orders/json"): ok({"orderId": "O1", "unavailableDomains": ["B.com"]}, "ACT_9")})
     placed = send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["a.com", "b.com"], []), confirmed=True,  # type: ignore[arg-type]
-        warn=WARNINGS.append)
+                        warn=WARNINGS.append)
     assert (placed.order_id, placed.action_id, placed.unavailable_domains) == ("O1", "ACT_9", ["b.com"])
 
 
