@@ -74,7 +74,8 @@ options:
     description:
       - After an unexpected failure (a 5xx status after retries, an unreadable response, a lost response to a write)
         send a report to CMR's C(/send-errors) endpoint, with passwords and other secrets redacted.
-      - Errors caused by the task's own input (4xx) are never reported.
+      - Errors caused by the task's own input (4xx) are never reported, except from an endpoint whose path is inferred
+        from incomplete CMR docs (there a 4xx may mean the guess is wrong); an answer of an unexpected shape is reported too.
       - If not set, the value of the E(CMR_REPORT_ERRORS) environment variable is used.
     type: bool
     default: true
@@ -111,6 +112,10 @@ notes:
   - An option that names or selects a CMR object (an ID, an e-mail address, a domain name, a search text) must not be
     empty when it is set; an empty value fails the task before any request, so a variable that rendered empty never
     selects every object of the account.
+  - Where CMR's docs give two forms of a request or leave an answer's shape open, the modules read every documented
+    form and ask the other one once when the first answers 404/405. What a task learned this way is shown as a warning
+    and returned as C(api_readings) (a list of C(operation), C(note) and, for another form, C(answered_by)); please
+    report it. The playbook C(coldmailreseller.cmr.verify_api) checks these points for an account without changing it.
 requirements:
   - requests
   - voluptuous

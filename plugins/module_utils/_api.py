@@ -30,8 +30,15 @@ class Endpoint:
     ``retry_safe`` says whether sending the request twice cannot duplicate work (reads and
     writes of explicit values). ``spends_money`` marks requests that charge the wallet: they
     go on a fresh connection and are never re-sent once they may have reached the server.
-    ``inferred`` marks paths the public docs do not show (docs/developer/API.md#sources-and-confidence). ``read_only`` marks
-    POSTs that only read (availability, prices): safe to repeat, and not a change of the account.
+    ``inferred`` marks paths (or answer shapes) the public docs do not show: every failure of
+    such an endpoint names it as inferred and is reported to /send-errors (see
+    docs/developer/API_READINGS.md; sources: docs/developer/API.md#sources-and-confidence). ``read_only`` marks POSTs that only read (availability,
+    prices): safe to repeat, and not a change of the account. ``shape_inferred`` marks a
+    documented path whose answer shape is a guess: an answer of the wrong shape is reported the
+    same way, its 4xx answers are not. ``alternates`` are the other
+    method or path one version of the docs gives for the same operation: the client asks for
+    them once when the first form answers 404/405. ``list_keys`` are the keys under which a
+    list answer may hold its items when ``data`` is an object rather than the list.
     """
 
     method: str
@@ -40,6 +47,17 @@ class Endpoint:
     spends_money: bool = False
     inferred: bool = False
     read_only: bool = False
+    shape_inferred: bool = False
+    alternates: tuple["Endpoint", ...] = ()
+    list_keys: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.method, self.path)
+
+    @property
+    def guessed(self) -> bool:
+        """Whether the collection's reading of this endpoint rests on a guess (path or answer shape)."""
+        return self.inferred or self.shape_inferred
 
     @property
     def safe_to_repeat(self) -> bool:
@@ -73,7 +91,7 @@ def from_api(fields: t.Mapping[str, str], obj: t.Mapping[str, t.Any]) -> dict[st
 
 
 # --- users (docs/developer/API.md#users) ---------------------------------------------------------------
-USERS_LIST = Endpoint("GET", "/users/list")  # query: page, limit, search (names inferred)
+USERS_LIST = Endpoint("GET", "/users/list", shape_inferred=True, list_keys=("users",))  # answer shape inferred; query: page, limit, search (names inferred)
 USER = Endpoint("GET", "/users")  # query: userId
 USER_CREATE = Endpoint("POST", "/users")
 USER_UPDATE = Endpoint("PUT", "/users")  # query: userId; full object (docs/developer/API.md#user-update-body)
@@ -130,13 +148,20 @@ TOTAL_PAGES = "totalPages"
 # --- domains (docs/developer/API.md#domains) ---------------------------------------------------------
 # Domain names travel as names (not IDs) in every body below; userId goes in the body except
 # where the query is noted.
-DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user")  # query: userId (+ page/limit, inferred); data: [Domain]
+# query: userId (+ page/limit, inferred); data: [Domain] (answer shape inferred)
+DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user", shape_inferred=True, list_keys=("domains",))
 DOMAIN_RENEWAL_PRICE = Endpoint("POST", "/domains/renewal-price", read_only=True)  # body: userId, domains
 DOMAIN_RENEW = Endpoint("POST", "/domains/renew", spends_money=True)  # body inferred: userId, domains; async
-DOMAIN_AUTO_RENEW = Endpoint("PATCH", "/domains/toggle-auto-renew")  # body: userId, domains, autoRenew (explicit)
+# PATCH in the newer docs, POST in the older copy (docs/developer/API.md#domain-auto-renew-method): the other is asked once on 404/405.
+# Body: userId, domains, autoRenew (explicit).
+DOMAIN_AUTO_RENEW = Endpoint("PATCH", "/domains/toggle-auto-renew", alternates=(Endpoint("POST", "/domains/toggle-auto-renew"),))
 DOMAIN_SUGGEST = Endpoint("POST", "/domains/suggest", read_only=True, inferred=True)  # body: domain (keyword)
 DOMAIN_AVAILABLE = Endpoint("POST", "/domains/available", read_only=True, inferred=True)  # body: domain (exact name)
-DOMAIN_HAS_WORKSPACE = Endpoint("POST", "/domains/has-workspace", read_only=True)  # body: domains: [{domainName, serviceProvider}]
+# One documented request per domain: {domainName, serviceProvider?}; no workspace -> 200 with data null,
+# a workspace -> 409. The bulk form {domains: [...]} (help guide only) is an optimisation: when its
+# answer does not name every domain, _domains.workspace_conflicts falls back to the single form.
+DOMAIN_HAS_WORKSPACE = Endpoint("POST", "/domains/has-workspace", read_only=True)
+DOMAIN_HAS_WORKSPACE_BULK = Endpoint("POST", "/domains/has-workspace", read_only=True, inferred=True)
 DOMAIN_FORWARDING = Endpoint("POST", "/domains/forwarding", inferred=True)  # body: userId, domain, forwardTo, maskForwarding; async
 DOMAIN_EMAIL_FORWARDING = Endpoint("POST", "/domains/email-forwarding", inferred=True)  # body: userId, domain, forwardTo; async
 DOMAIN_ADD_CLIENT_ID = Endpoint("POST", "/domains/add-client-id")  # body: userId, domains, clientId, appName; async
@@ -278,6 +303,7 @@ ORDER_FIELDS = {
     "service_provider": "serviceProvider",
     "total_price": "totalPrice",
     "created_at": "createdAt",
+    "failure_reason": "failureReason",  # inferred: why an accepted order FAILED
 }
 ORDER_STATUS_UNCONFIRMED = "UNCONFIRMED"  # inferred vocabulary (docs/developer/API.md#status-values)
 ORDER_STATUS_FAILED = "FAILED"
@@ -285,7 +311,8 @@ ORDER_STATUS_FIELD = "status"  # in GET /orders/status data
 
 # Mailboxes (docs/developer/API.md#mailboxes). Mailbox GET shapes are inferred; credentials only come from the
 # admin-details call and are stripped from everything the modules return (_secrets.py).
-MAILBOXES_BY_USER = Endpoint("GET", "/mailboxes/single")  # query: userId (+ page/limit, inferred); data: [Mailbox]
+# query: userId (+ page/limit, inferred); data: [Mailbox] (answer shape inferred)
+MAILBOXES_BY_USER = Endpoint("GET", "/mailboxes/single", shape_inferred=True, list_keys=("mailboxes",))
 MAILBOX = Endpoint("GET", "/mailboxes/mailbox")  # query: mailboxId; data: Mailbox
 MAILBOX_ADMIN_DETAILS = Endpoint("GET", "/mailboxes/admin-mailbox-details")  # query: userId, mailboxId; data includes credentials
 MAILBOX_UPDATE = Endpoint("PATCH", "/mailboxes/update-mailbox-details")  # query: userId; body: mailboxData; async
@@ -350,14 +377,18 @@ WARMUP_SETTINGS_FIELDS = {
 MAILBOX_WARMUP_SETTINGS = "warmupSettings"
 
 # Subscriptions (docs/developer/API.md#subscriptions). GET /subscriptions is partner-wide; userId is an optional filter.
-SUBSCRIPTIONS = Endpoint("GET", "/subscriptions")  # query: status, componentSubscriptionId, domain, userId, page, limit
+# query: status, componentSubscriptionId, domain, userId, page, limit
 SUBSCRIPTIONS_KEY = "subscriptions"  # data.subscriptions (+ data.pagination)
+SUBSCRIPTIONS = Endpoint("GET", "/subscriptions", list_keys=(SUBSCRIPTIONS_KEY,))
 SUBSCRIPTION_QUERY_ID = "componentSubscriptionId"
 SUBSCRIPTION_QUERY_STATUS = "status"
 SUBSCRIPTION_QUERY_DOMAIN = "domain"
 SUBSCRIPTION_RENEW = Endpoint("POST", "/subscriptions/renew-subscriptions", spends_money=True)  # body: subscriptionIds; async
 SUBSCRIPTION_AUTO_RENEW = Endpoint("POST", "/subscriptions/toggle-autorenewal", inferred=True)  # body inferred: subscriptionId, autoRenew
 SUBSCRIPTION_CANCEL = Endpoint("POST", "/subscriptions/cancel")  # body: subscriptionId or domain; permanent; async
+# Recreation of a 1+ year subscription: the Apidog page and the help guide give two paths (docs/developer/API.md#recreation-path).
+SUBSCRIPTION_RECREATE = Endpoint("POST", "/component/subscriptions/recreate", spends_money=True,
+                                 alternates=(Endpoint("POST", "/subscriptions/recreate", spends_money=True),))
 SUBSCRIPTION_ID = "subscriptionId"
 SUBSCRIPTION_IDS = "subscriptionIds"
 SUBSCRIPTION_FIELDS = {
@@ -438,11 +469,9 @@ PREWARMUP_MAILBOXES = "preWarmedUpMailboxes"
 PREWARMUP_MAILBOX_FIELDS = {"email": "email", "first_name": "firstName", "last_name": "lastName", "created_at": "createdAt"}
 DOMAIN_PURCHASE_TYPE_PREWARMUP = "PREWARMUP"  # purchaseType of a domain bought as a pre-warmed package (inferred)
 
-# Recreation (docs/developer/API.md#recreation): the Apidog path (the help guide writes /subscriptions/recreate,
-# docs/developer/API.md#recreation-path).
-# No new charge, but it cancels the workspace subscription and provisions a new one with a NEW
-# subscriptionId, so it goes through the one paid-request path (sent once, never repeated).
-SUBSCRIPTION_RECREATE = Endpoint("POST", "/component/subscriptions/recreate")  # body: subscriptionIds (or domainNames); async
+# Recreation (docs/developer/API.md#recreation; the endpoint, SUBSCRIPTION_RECREATE, sits with the
+# subscription endpoints): no new charge, but it cancels the workspace subscription and provisions a
+# new one with a NEW subscriptionId, so it goes through the one paid-request path (sent once, never repeated).
 SUBSCRIPTION_RECREATED = "recreated"  # inferred answer: data.recreated [{previousSubscriptionId, subscriptionId, domain}]
 SUBSCRIPTION_RECREATED_FROM = "previousSubscriptionId"
 
@@ -460,3 +489,27 @@ PLACEMENT_REPORT_MAILBOXES = "mailboxes"
 PLACEMENT_MAILBOX_FIELDS = {"placement_order_id": "placementOrderId", "mailbox_id": "mailboxId", "from_email": "fromEmail",
                             "status": "status", "report": "report"}
 PLACEMENT_DONE = "COMPLETED"
+
+# --- tolerant readers (docs/developer/API_READINGS.md) ----------------------------------------------
+# Keys a list answer plausibly uses when `data` is an object rather than the list itself.
+GENERIC_LIST_KEYS = ("items", "results", "list", "rows", "data")
+EVENT_NAME_KEYS = ("event", "eventType")  # webhook envelope: the docs use both (docs/developer/API.md#webhook-event-key)
+EXPORT_MAILBOX_KEYS = ("componentMailboxIds", "mailboxIds")  # platform export body (docs/developer/API.md#export-mailbox-ids)
+
+
+def list_items(data: t.Any, keys: t.Sequence[t.Optional[str]] = ()) -> t.Optional[list]:
+    """The items of a list answer, whichever plausible shape it has; None when it is not a list answer.
+
+    ``data`` may be the list itself, or an object holding it under one of ``keys`` (the
+    documented or expected key first), a generic key (``items``, ``results`` ...), or as its
+    only list value (beside e.g. ``pagination``).
+    """
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return None
+    for key in (*keys, *GENERIC_LIST_KEYS):
+        if key and isinstance(data.get(key), list):
+            return data[key]
+    lists = [value for value in data.values() if isinstance(value, list)]
+    return lists[0] if len(lists) == 1 else None

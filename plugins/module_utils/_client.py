@@ -177,6 +177,10 @@ class CmrClient:
         except _pacing.PacingError as exc:
             raise CmrConfigError(str(exc)) from None
         self.writes_applied = 0  # writes CMR accepted in this run: a later failure still leaves the account changed
+        # What this run learned about CMR's reading of the docs (alternate forms, fallbacks): warnings + api_readings.
+        self.readings: list[dict[str, str]] = []
+        self._forms: dict[str, _api.Endpoint] = {}  # "METHOD /path" -> the alternate form that answered
+        self._last: tuple[_api.Endpoint, t.Any, t.Any, CmrResponse] | None = None
         self._sleep = time.sleep  # replaced in unit tests
         # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
         # session's `verify`, which would turn verification back on for validate_certs=false.
@@ -193,8 +197,26 @@ class CmrClient:
 
     # --- public interface ----------------------------------------------------------------
 
-    def call(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None = None, body: t.Any = None) -> CmrResponse:
-        """Send one API call (with retries where safe) and return the unwrapped envelope."""
+    def call(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None = None, body: t.Any = None,
+             missing_ok: bool = False) -> CmrResponse:
+        """Send one API call (with retries where safe) and return the unwrapped envelope.
+
+        An endpoint with ``alternates`` (the docs give two methods or paths) is asked in its
+        other form once when the first answers 404/405; the form that answered is used for the
+        rest of the run and listed in ``readings``. ``missing_ok``: the caller takes a 404 as
+        "no such object", so a 404 of an inferred endpoint is not reported as a failure.
+        """
+        form = self._forms.get(str(endpoint), endpoint)
+        try:
+            response = self._call_form(form, query, body, missing_ok and not endpoint.alternates)
+        except CmrApiError as exc:
+            if form is not endpoint or exc.status not in (404, 405) or not endpoint.alternates:
+                raise
+            response = self._fall_back(endpoint, query, body, exc)
+        self._last = (form, query, body, response)
+        return response
+
+    def _call_form(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, body: t.Any, missing_ok: bool) -> CmrResponse:
         # api_retries counts per request; api_retry_timeout is one budget for the whole run (every call shares it).
         backoff = _Backoff(self._retries, self._retry_time_left, *self._backoff)
         try:
@@ -206,10 +228,45 @@ class CmrClient:
                     return outcome
                 delay = backoff.next_delay(outcome.retry_after) if outcome.retryable else None
                 if delay is None:
-                    raise self._final_error(endpoint, query, body, outcome)
+                    raise self._final_error(endpoint, query, body, _guess_failure(endpoint, outcome, missing_ok))
                 self._sleep(delay)
         finally:
             self._retry_time_left = backoff.remaining
+
+    def _fall_back(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, body: t.Any, first: CmrApiError) -> CmrResponse:
+        """Ask the docs' other forms of ``endpoint`` once; remember the one that exists (answers anything but 404/405)."""
+        for alternate in endpoint.alternates:
+            try:
+                response = self._call_form(alternate, query, body, False)
+            except CmrApiError as exc:
+                if exc.status in (404, 405):
+                    continue
+                self._learn(endpoint, alternate)  # the form exists; CMR refused this request for its own reasons
+                raise
+            self._learn(endpoint, alternate)
+            return response
+        raise first
+
+    def _learn(self, endpoint: _api.Endpoint, alternate: _api.Endpoint) -> None:
+        self._forms[str(endpoint)] = alternate
+        self.readings.append({"operation": str(endpoint), "answered_by": str(alternate),
+                              "note": "%s answered 404/405; the docs' other form %s answered and is used for the rest of the run"
+                                      % (endpoint, alternate)})
+
+    def note(self, operation: str, note: str) -> None:
+        """Record something learned about CMR's reading of the docs (shown as a warning and in ``api_readings``)."""
+        self.readings.append({"operation": operation, "note": note})
+
+    def report_unexpected(self, message: str) -> None:
+        """Report a module-level "unexpected response" about the last answer to /send-errors (DESIGN: unexpected errors are reported)."""
+        if self._last is None:
+            return
+        endpoint, query, body, response = self._last
+        self._report(endpoint, query, body, {_api.ENVELOPE_STATUS: response.status, _api.ENVELOPE_MESSAGE: response.message,
+                                             _api.ENVELOPE_DATA: response.data, "problem": message})
+
+    def last_endpoint(self) -> _api.Endpoint | None:
+        return self._last[0] if self._last is not None else None
 
     def get_all(self, endpoint: _api.Endpoint, query: t.Mapping[str, t.Any] | None, items_key: str | None) -> list:
         """Read a list endpoint to the last page; items sit at data[items_key] (data itself if None)."""
@@ -327,17 +384,18 @@ class CmrClient:
             return _Failure(self._error(endpoint, status, problem), False)
         # The server answered 2xx, so a write was probably applied even though we cannot read the answer.
         maybe = not endpoint.safe_to_repeat
-        message = f"{UNEXPECTED}: {problem}" + (f"; {MAYBE_APPLIED}" if maybe else "")
+        message = _name_guess(endpoint, f"{UNEXPECTED}: {problem}" + (f"; {MAYBE_APPLIED}" if maybe else ""))
         return _Failure(self._error(endpoint, status, message, maybe_applied=maybe), False, report=_report_body(response))
 
     def _page_items(self, endpoint: _api.Endpoint, query: dict, response: CmrResponse, items_key: str | None) -> list:
-        data = response.data
-        items = data if items_key is None else data.get(items_key) if isinstance(data, dict) else None
-        if isinstance(items, list):
+        # Tolerant reader: data may be the list or an object holding it (list shapes are not documented: docs/developer/API.md#gaps).
+        items = _api.list_items(response.data, (items_key, *endpoint.list_keys))
+        if items is not None:
             return items
         where = "data" if items_key is None else f"data.{items_key}"
-        failure = _Failure(self._error(endpoint, response.status, f"{UNEXPECTED}: {where} is not a list"), False,
-                           report={_api.ENVELOPE_STATUS: response.status, _api.ENVELOPE_MESSAGE: response.message, _api.ENVELOPE_DATA: data})
+        message = _name_guess(endpoint, f"{UNEXPECTED}: {where} is not a list, nor an object holding one")
+        failure = _Failure(self._error(endpoint, response.status, message), False,
+                           report={_api.ENVELOPE_STATUS: response.status, _api.ENVELOPE_MESSAGE: response.message, _api.ENVELOPE_DATA: response.data})
         raise self._final_error(endpoint, query, None, failure)
 
     def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
@@ -391,11 +449,40 @@ def call_unless_missing(client: CmrClient, endpoint: _api.Endpoint, query: t.Map
     Every other error is raised as it is.
     """
     try:
-        return client.call(endpoint, query=query, body=body)
+        return client.call(endpoint, query=query, body=body, missing_ok=True)
     except CmrApiError as exc:
         if exc.status == 404:
             return None
         raise
+
+
+# --- inferred endpoints (docs/developer/API_READINGS.md) ----------------------------------------------
+
+# 4xx answers that say nothing about whether an inferred path or shape is right.
+_NOT_ABOUT_THE_GUESS = (401, 403, 429)
+
+
+def _name_guess(endpoint: _api.Endpoint, message: str) -> str:
+    """The message, saying that the endpoint's path or answer shape is inferred (the likeliest cause)."""
+    if not endpoint.guessed:
+        return message
+    what = "path" if endpoint.inferred else "answer shape"
+    return f"{message} [the {what} of {endpoint} is inferred from incomplete CMR docs]"
+
+
+def _guess_failure(endpoint: _api.Endpoint, failure: _Failure, missing_ok: bool) -> _Failure:
+    """A 4xx of an inferred endpoint is the "unexpected error" CMR asks partners to report: name it and report it.
+
+    A 404 the caller reads as "no such object" (``missing_ok``) is not reported.
+    """
+    error = failure.error
+    status = error.status
+    if (not endpoint.inferred or failure.report is not None or status is None or not 400 <= status < 500
+            or status in _NOT_ABOUT_THE_GUESS or (missing_ok and status == 404)):
+        return failure
+    named = CmrApiError(status, _name_guess(endpoint, error.message), error.method, error.path, error.data, error.maybe_applied)
+    return _Failure(named, failure.retryable, failure.retry_after,
+                    report={_api.ENVELOPE_STATUS: status, _api.ENVELOPE_MESSAGE: error.message, _api.ENVELOPE_DATA: error.data})
 
 
 # --- helpers without state ------------------------------------------------------------------

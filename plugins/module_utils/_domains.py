@@ -19,7 +19,7 @@ import datetime
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
@@ -178,21 +178,55 @@ def _availability_item(data: t.Mapping[str, t.Any], asked: str) -> dict[str, t.A
 
 
 def workspace_conflicts(client: CmrClient, names: t.Sequence[str], service_provider: t.Optional[str] = None) -> dict[str, t.Optional[str]]:
-    """One bulk has-workspace request: canonical name -> None when CMR found no workspace, else
-    CMR's message. A failed or timed-out check is not a clean result, so it counts as a conflict."""
-    if not names:
+    """Canonical name -> None when CMR found no workspace, else CMR's message. A failed or timed-out
+    check is not a clean result, so it counts as a conflict.
+
+    One bulk request first (an optimisation the help guide shows); when its answer does not name
+    every domain, each domain is checked with the documented single request instead.
+    """
+    wanted = [canonical_name(name) for name in names]
+    if not wanted:
         return {}
-    items = []
-    for name in names:
-        item = {_api.DOMAIN_NAME: canonical_name(name)}
-        if service_provider:
-            item[_api.SERVICE_PROVIDER] = service_provider
-        items.append(item)
-    data = client.call(_api.DOMAIN_HAS_WORKSPACE, body={_api.DOMAINS: items}).data
-    results: dict[str, t.Optional[str]] = {canonical_name(name): "CMR did not report a workspace check for this domain" for name in names}
+    bulk = _bulk_workspace_check(client, wanted, service_provider)
+    if bulk is not None:
+        return bulk
+    client.note(str(_api.DOMAIN_HAS_WORKSPACE_BULK), "the bulk form of the workspace check was not understood; each domain "
+                                                     "was checked with the documented single request")
+    return {name: _single_workspace_check(client, name, service_provider) for name in wanted}
+
+
+def _workspace_item(name: str, service_provider: t.Optional[str]) -> dict[str, str]:
+    item = {_api.DOMAIN_NAME: name}
+    if service_provider:
+        item[_api.SERVICE_PROVIDER] = service_provider
+    return item
+
+
+def _bulk_workspace_check(client: CmrClient, names: t.Sequence[str], service_provider: t.Optional[str]) -> t.Optional[dict[str, t.Optional[str]]]:
+    """The bulk answer, or None when the bulk form is refused or its answer does not name every domain."""
+    try:
+        data = client.call(_api.DOMAIN_HAS_WORKSPACE_BULK, body={_api.DOMAINS: [_workspace_item(name, service_provider) for name in names]}).data
+    except CmrApiError as exc:
+        if exc.status is None or not 400 <= exc.status < 500 or exc.status in (401, 403, 429):
+            raise
+        return None  # reported by the client: the bulk form is inferred
+    results: dict[str, t.Optional[str]] = {}
     for entry in data if isinstance(data, list) else []:
-        if isinstance(entry, dict):
-            name = canonical_name(str(entry.get(_api.DOMAIN_NAME) or ""))
+        if isinstance(entry, dict) and isinstance(entry.get(_api.DOMAIN_NAME), str):
             no_workspace = entry.get(_api.WORKSPACE_ITEM_SUCCESS) is True
-            results[name] = None if no_workspace else str(entry.get(_api.WORKSPACE_ITEM_ERROR) or "workspace check failed")
-    return results
+            results[canonical_name(entry[_api.DOMAIN_NAME])] = None if no_workspace else str(entry.get(_api.WORKSPACE_ITEM_ERROR) or "workspace check failed")
+    if set(names) <= set(results):
+        return {name: results[name] for name in names}
+    client.report_unexpected("unexpected response from CMR: the bulk workspace check did not answer one result per domain")
+    return None
+
+
+def _single_workspace_check(client: CmrClient, name: str, service_provider: t.Optional[str]) -> t.Optional[str]:
+    """The documented single check: 200 means no workspace; 409 (or any refusal) is a conflict with CMR's message."""
+    try:
+        client.call(_api.DOMAIN_HAS_WORKSPACE, body=_workspace_item(name, service_provider))
+    except CmrApiError as exc:
+        if exc.status is None or not 400 <= exc.status < 500 or exc.status in (401, 403, 429):
+            raise
+        return exc.message or "workspace check failed (HTTP %s)" % exc.status
+    return None

@@ -127,6 +127,9 @@ def non_finite(value: t.Any) -> bool:
         return False
 
 
+UNEXPECTED_PREFIX = "unexpected response from cmr"  # module errors about an answer's shape start so
+
+
 class CmrModule:
     """An AnsibleModule with the common options and a ready CmrClient.
 
@@ -168,20 +171,39 @@ class CmrModule:
             self.client = self._build_client()
             result = fn()
         except CmrModuleError as exc:
-            self.fail_after_writes(str(exc), **exc.details)
+            self.fail_after_writes(self._reported(str(exc)), **exc.details)
         except CmrApiError as exc:
             self.fail_after_writes(describe_api_error(exc), **api_error_details(exc))
         except WaitTimeout as exc:
             self.fail_after_writes(str(exc))
         except voluptuous.Invalid as exc:
-            self.fail_after_writes("Unexpected response from CMR: %s" % exc)
-        self.exit(**result)
+            self.fail_after_writes(self._reported("Unexpected response from CMR: %s" % exc))
+        self.exit(**self._with_readings(result))
 
     def fail_after_writes(self, message: str, **details: t.Any) -> t.NoReturn:
         """Fail; a run that had CMR accept a write (or may have) before failing reports changed=true."""
         if (self.client is not None and self.client.writes_applied) or details.get("maybe_applied"):
             details["changed"] = True
-        self.fail(message, **details)
+        self.fail(message, **self._with_readings(details))
+
+    def _reported(self, message: str) -> str:
+        """A module-level "unexpected response" is reported to /send-errors like the client's own (with the answer it is about)."""
+        if self.client is None or not message.lower().startswith(UNEXPECTED_PREFIX):
+            return message
+        self.client.report_unexpected(message)
+        endpoint = self.client.last_endpoint()
+        if endpoint is not None and endpoint.guessed:
+            message += " [the answer shape of %s is inferred from incomplete CMR docs]" % endpoint
+        return message
+
+    def _with_readings(self, result: dict[str, t.Any]) -> dict[str, t.Any]:
+        """What the run learned about CMR's reading of the docs: a warning each, and ``api_readings`` to attach to a report."""
+        readings = self.client.readings if self.client is not None else []
+        if not readings:
+            return result
+        for reading in readings:
+            self.warn("CMR API reading: %s (please tell the collection's maintainers, see api_readings)" % reading["note"])
+        return dict(result, api_readings=list(readings))
 
     def _check_requirements(self) -> None:
         if not HAS_REQUESTS:

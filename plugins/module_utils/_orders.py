@@ -40,7 +40,8 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors impor
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._later import failed_order
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, balance_for_purchase
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:
@@ -400,7 +401,7 @@ def wait_provisioned(client: CmrClient, user_id: str, placed: t.Sequence[Placed]
 
     def fetch() -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
         for order_id in order_ids:
-            check_not_failed(client, user_id, order_id)
+            check_not_failed(client, user_id, order_id, domains_wanted + [email.split("@", 1)[1] for email in emails_wanted])
         domains = [d for d in list_domains(client, user_id) if canonical_name(str(d.get("name") or "")) in domains_wanted] if domains_wanted else []
         mailboxes = [m for m in list_mailboxes(client, user_id) if canonical_email(str(m.get("email") or "")) in emails_wanted] if emails_wanted else []
         return domains, mailboxes
@@ -414,10 +415,10 @@ def wait_provisioned(client: CmrClient, user_id: str, placed: t.Sequence[Placed]
     return wait_for(fetch, done, timeout, what)
 
 
-def check_not_failed(client: CmrClient, user_id: str, order_id: str) -> None:
+def check_not_failed(client: CmrClient, user_id: str, order_id: str, names: t.Sequence[str] = ()) -> None:
     data = client.call(_api.ORDER_STATUS, query={_api.USER_ID: user_id, _api.ORDER_ID: order_id}).data
     if isinstance(data, dict) and data.get(_api.ORDER_STATUS_FIELD) == _api.ORDER_STATUS_FAILED:
-        raise CmrModuleError("CMR reports order %s as FAILED; see coldmailreseller.cmr.cmr_order_info for its details" % order_id, changed=True)
+        raise failed_order(client, user_id, order_id, data, names)
 
 
 # --- existing orders (order_id) -------------------------------------------------------------------
@@ -493,7 +494,7 @@ def cost(client: CmrClient, plan: OrderPlan, max_cost: t.Optional[float]) -> Cos
         return Costing(plan)
     if plan.mailbox_price < 0:
         raise CmrModuleError("mailbox_price must not be negative, got %.2f" % plan.mailbox_price)
-    costing = Costing(plan, read_wallet(client)["balance"])
+    costing = Costing(plan, balance_for_purchase(client, max_cost, "ordered"))
     if max_cost is not None and plan.total_cost > max_cost:
         raise CmrModuleError(
             "nothing was ordered: the order costs %.2f USD, more than max_cost %.2f USD" % (plan.total_cost, max_cost),

@@ -95,6 +95,13 @@ options:
         A renewed domain is outside the window again, so the option can stay in a playbook that runs often.
     type: bool
     default: false
+  max_cost:
+    description:
+      - The most, in USD, a renewal by this task may cost. A renewal that costs more is refused before anything is sent.
+      - The partner wallet is read before a renewal to refuse one it cannot pay. When the wallet cannot be read (its
+        endpoint is inferred from incomplete CMR docs), a task with O(max_cost) renews anyway with a warning, since CMR
+        itself refuses a renewal it cannot charge; a task without it stops and says so.
+    type: float
   wait:
     description:
       - Wait until CMR has finished the asynchronous operations the task started and reports their result
@@ -372,7 +379,7 @@ class Domain(Resource):
             return
         price = renewal_prices(self.client, self.params["user_id"], [current["name"]]).get(canonical_name(current["name"]), {})
         renewal["price"] = price.get("renewal_price")
-        self.funds = read_funds(self.client, renewal["price"], "renewal of %s" % current["name"], "renewed")
+        self.funds = read_funds(self.client, renewal["price"], "renewal of %s" % current["name"], "renewed", self.params["max_cost"])
         renewal.update(self.funds.as_result())
         self.funds.warn_if_short(self.module)
         plan.extra["msg"] = "%s; renewing for one year at %s" % (window.reason, renewal["price"])
@@ -461,6 +468,7 @@ ARGUMENT_SPEC = dict(
     google_client_id=dict(type="str"),
     google_app_name=dict(type="str"),
     renew=dict(type="bool", default=False),
+    max_cost=dict(type="float"),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
 )

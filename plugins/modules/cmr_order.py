@@ -351,8 +351,17 @@ estimated_cost:
   returned: always
   type: float
   sample: 18.0
+msg:
+  description:
+    - With O(order_id) of an order that is no longer unconfirmed, what its status means for the task (complete, being
+      processed, cancelled); nothing is sent. An order CMR marked C(FAILED) fails the task with CMR's reason.
+  returned: when O(order_id) names an order that is not unconfirmed
+  type: str
+  sample: order 01J... is already processed and complete; nothing to pay
 wallet_balance:
-  description: The partner wallet balance in USD before the order. Null when there was nothing to buy (the wallet was not read).
+  description: >-
+    The partner wallet balance in USD before the order. Null when there was nothing to buy (the wallet was not read), or
+    when the wallet could not be read and O(max_cost) let the order go ahead (see C(api_readings)).
   returned: always
   type: float
   sample: 250.0
@@ -376,6 +385,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, NONE, PURCHASE, UPDATE, Action, Change, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._later import existing_order_message
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -425,7 +435,7 @@ class Order(Resource):
     def plan_existing_order(self) -> Plan:
         order = self.existing = get_order(self.client, self.user_id, self.params["order_id"])
         if order["status"] != _api.ORDER_STATUS_UNCONFIRMED:
-            return Plan(NONE, before=order, after=order)
+            return Plan(NONE, before=order, after=order, extra={"msg": existing_order_message(order)})
         provider = order.get("service_provider") or self.settings.service_provider
         prices = price_new_domains(self.client, [d["name"] for d in order["domains"]], provider)
         self.costing = cost(self.client, plan_of_order(order, prices, self.params["mailbox_price"]), self.params["max_cost"])

@@ -79,6 +79,13 @@ options:
       - The answer to a renewal is never re-sent when it is lost; the module reads the subscription again instead.
     type: bool
     default: false
+  max_cost:
+    description:
+      - The most, in USD, a renewal by this task may cost. A renewal that costs more is refused before anything is sent.
+      - The partner wallet is read before a renewal to refuse one it cannot pay. When the wallet cannot be read (its
+        endpoint is inferred from incomplete CMR docs), a task with O(max_cost) renews anyway with a warning, since CMR
+        itself refuses a renewal it cannot charge; a task without it stops and says so.
+    type: float
   wait:
     description:
       - Wait until a renewal has started the next period, a cancelled subscription's mailboxes are gone, or a recreated
@@ -282,6 +289,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _subscriptions
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Action, Change, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._later import renewal_failed, renewal_failure
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
@@ -380,7 +388,7 @@ class Subscription(Resource):
         if not eligibility.eligible:
             plan.extra["msg"] = eligibility.reason
             return
-        self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed")
+        self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed", self.params["max_cost"])
         renewal.update(self.funds.as_result())
         self.funds.warn_if_short(self.module)
         plan.expected["renewed"] = (False, True)
@@ -428,8 +436,12 @@ class Subscription(Resource):
         _subscriptions.renew(self.client, current, self.module.warn)
         if not self.params["wait"]:
             return dict(current, status=_api.SUBSCRIPTION_RENEWING)
-        return wait_for(lambda: get_subscription(self.client, current["subscription_id"]), lambda sub: renewal_done(sub, current),
-                        self.params["wait_timeout"], "the renewal of %s" % current["domain"], initial=0.5)
+        now = wait_for(lambda: get_subscription(self.client, current["subscription_id"]),
+                       lambda sub: renewal_done(sub, current) or renewal_failed(sub, current),
+                       self.params["wait_timeout"], "the renewal of %s" % current["domain"], initial=0.5)
+        if renewal_failed(now, current):
+            raise renewal_failure(now)
+        return now
 
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
         return super().result(plan, obj if obj is not None else self.found)
@@ -446,6 +458,7 @@ ARGUMENT_SPEC = dict(
     confirm=dict(type="bool", default=False),
     auto_renew=dict(type="bool"),
     renew=dict(type="bool", default=False),
+    max_cost=dict(type="float"),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
 )

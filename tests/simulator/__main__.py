@@ -22,6 +22,7 @@ try:
 except ImportError:
     sys.exit("cmrsim: the Python package 'voluptuous' is missing (pip install -r requirements.txt)")
 
+from cmrsim import readings  # noqa: E402  pylint: disable=wrong-import-position
 from cmrsim.app import serve  # noqa: E402  pylint: disable=wrong-import-position
 from cmrsim.state import State  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -43,9 +44,23 @@ class Stopper:
             threading.Thread(target=self.server.shutdown, daemon=True).start()
 
 
+class ListVariants(argparse.Action):
+    """--list-variants: print every reading of the docs the simulator can serve, one line each, and exit."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(readings.describe())
+        parser.exit()
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The documented options; see tests/simulator/README.md."""
     parser = argparse.ArgumentParser(prog="python3 tests/simulator", description="Stateful local simulator of the CMR partner API.")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME",
+                        help="serve this alternative reading of the docs (repeatable; see --list-variants)")
+    parser.add_argument("--list-variants", action=ListVariants, help="print the known variants, one line each, and exit")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, required=True, help="port to bind; 0 picks a free port (printed on the listening line)")
     parser.add_argument("--api-key", required=True, help="the only accepted API key; also the webhook signing key")
@@ -60,6 +75,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
+    try:
+        args.variant = readings.check(args.variant)
+    except ValueError as err:
+        parser.error(str(err))
     return args
 
 
@@ -67,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run until SIGTERM/SIGINT; 0 on a clean stop, 2 on a bad state file or a port in use."""
     args = parse_args(argv)
     state = State(args.api_key, async_delay=args.async_delay, wallet=args.wallet, state_file=args.state_file,
-                  webhook_url=args.webhook_url, sandbox=args.sandbox)
+                  webhook_url=args.webhook_url, sandbox=args.sandbox, variants=tuple(args.variant))
     try:
         state.start()
     except (OSError, ValueError) as err:

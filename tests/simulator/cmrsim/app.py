@@ -26,6 +26,7 @@ import voluptuous as vol
 
 # Importing the package registers every route.
 from cmrsim import handlers  # noqa: F401  pylint: disable=unused-import
+from cmrsim import readings, scenarios
 from cmrsim.core import ROUTES, ApiError, Ctx, Reply, dumps, error_body, invalid_message, known_methods
 from cmrsim.state import State, log_error
 
@@ -148,9 +149,10 @@ class SimServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def allowed_methods(path: str) -> list[str]:
-    """What the ``Allow`` header lists for ``path``: its routes, HEAD where GET is served, OPTIONS."""
-    methods = known_methods(path)
+def allowed_methods(path: str, variants: frozenset[str] = frozenset()) -> list[str]:
+    """What the ``Allow`` header lists for ``path`` in the chosen reading: its routes, HEAD where GET is served, OPTIONS."""
+    gone = readings.hidden(variants)
+    methods = [method for method in known_methods(path) if (method, path) not in gone]
     if not methods:
         return []
     return sorted(set(methods) | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set()))
@@ -315,18 +317,18 @@ class Handler(BaseHTTPRequestHandler):
             outcome.fault = "delay"
         return outcome
 
-    @staticmethod
-    def _options(path: str) -> Outcome:
-        methods = allowed_methods(path)
+    def _options(self, path: str) -> Outcome:
+        methods = allowed_methods(path, self.server.state.variants)
         if not methods:
             return Outcome(404, error_body(404, f"Route not found: OPTIONS {path}"))
         allow = ", ".join(methods)
         return Outcome(200, Reply(data={"allow": methods}, message=f"Allowed methods: {allow}").body(), headers={"Allow": allow})
 
     def _route(self, path: str, query: dict[str, str], raw: bytes) -> Outcome:
-        handler = ROUTES.get((self.method, path))
+        variants = self.server.state.variants
+        handler = None if (self.method, path) in readings.hidden(variants) else ROUTES.get((self.method, path))
         if handler is None:
-            methods = allowed_methods(path)
+            methods = allowed_methods(path, variants)
             if methods:
                 return Outcome(405, error_body(405, f"Method {self.command} not allowed on {path}"), headers={"Allow": ", ".join(methods)})
             return Outcome(404, error_body(404, f"Route not found: {self.command} {path}"))
@@ -338,7 +340,12 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw)
             except ValueError:
                 return Outcome(400, error_body(400, "Malformed JSON body"))
-        return self._run(handler, Ctx(self.server.state, self.method, path, query, body, self.headers, raw))
+        refused = readings.refusal(variants, self.method, path, body)
+        if refused:
+            return Outcome(400, error_body(400, refused))
+        outcome = self._run(handler, Ctx(self.server.state, self.method, path, query, body, self.headers, raw))
+        outcome.body = readings.reshape(variants, self.method, path, outcome.body)
+        return outcome
 
     def _run(self, handler: Callable[[Ctx], Reply], ctx: Ctx) -> Outcome:
         state = self.server.state
@@ -393,7 +400,7 @@ def _number(body: dict[str, Any], name: str) -> float:
 
 
 def control_reset(server: SimServer, body: dict[str, Any]) -> Any:
-    """POST /_sim/reset {"wallet": N?}: empty state, logs, faults, pending work, rate windows."""
+    """POST /_sim/reset {"wallet": N?}: empty state, logs, faults, pending work, rate windows; the --variant readings again."""
     wallet = _number(body, "wallet") if "wallet" in body else None
     server.state.reset(wallet)
     server.limiter.clear()
@@ -438,6 +445,33 @@ def control_clock(server: SimServer, body: dict[str, Any]) -> Any:
     days = _number(body, "advance_days")
     server.state.advance_days(days)
     return {"advanced_days": days}
+
+
+def control_get_variants(server: SimServer, _body: dict[str, Any]) -> Any:
+    """GET /_sim/variants: the active readings and every known one (name -> summary)."""
+    return {"variants": sorted(server.state.variants), "known": {name: v.summary for name, v in readings.VARIANTS.items()}}
+
+
+def control_set_variants(server: SimServer, body: dict[str, Any]) -> Any:
+    """POST /_sim/variants {"variants": [...]}: switch the readings now ([] = the default reading)."""
+    names = body.get("variants")
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ApiError(400, "variants: expected a list of names")
+    try:
+        server.state.variants = frozenset(readings.check(names))
+    except ValueError as err:
+        raise ApiError(400, str(err)) from None
+    return {"variants": sorted(server.state.variants)}
+
+
+def control_get_scenarios(server: SimServer, _body: dict[str, Any]) -> Any:
+    """GET /_sim/scenario: the armed failures, in the order they will fire."""
+    return {"scenarios": list(server.state.scenarios), "known": sorted(scenarios.SCENARIOS)}
+
+
+def control_arm_scenario(server: SimServer, body: dict[str, Any]) -> Any:
+    """POST /_sim/scenario {"scenario": NAME}: the next matching operation fails after acceptance (cmrsim/scenarios.py)."""
+    return {"scenarios": scenarios.arm(server.state, body.get("scenario"))}
 
 
 def control_get_faults(server: SimServer, _body: dict[str, Any]) -> Any:
@@ -520,6 +554,10 @@ CONTROL: dict[tuple[str, str], Callable[[SimServer, dict[str, Any]], Any]] = {
     ("GET", "/_sim/webhooks"): control_webhooks,
     ("POST", "/_sim/wallet"): control_wallet,
     ("POST", "/_sim/clock"): control_clock,
+    ("GET", "/_sim/variants"): control_get_variants,
+    ("POST", "/_sim/variants"): control_set_variants,
+    ("GET", "/_sim/scenario"): control_get_scenarios,
+    ("POST", "/_sim/scenario"): control_arm_scenario,
     ("GET", "/_sim/faults"): control_get_faults,
     ("POST", "/_sim/faults"): control_set_faults,
     ("DELETE", "/_sim/faults"): control_clear_faults,

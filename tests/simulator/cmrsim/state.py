@@ -26,6 +26,7 @@ from hashlib import sha256
 from typing import Any, Callable
 
 from cmrsim.core import HOOKS, ApiError, dumps, new_action_id
+from cmrsim.readings import event_key
 
 # Every resource collection (id -> object).  Handlers may add more keys with setdefault.
 RESOURCES = (
@@ -90,7 +91,8 @@ class State:  # pylint: disable=too-many-instance-attributes
     """Resources, logs and background machinery of one simulator process."""
 
     def __init__(self, api_key: str, *, async_delay: float = 0.2, wallet: float = 1000.0,
-                 state_file: str | None = None, webhook_url: str | None = None, sandbox: bool = False) -> None:
+                 state_file: str | None = None, webhook_url: str | None = None, sandbox: bool = False,
+                 variants: tuple[str, ...] = ()) -> None:
         self.api_key = api_key
         self.async_delay = max(0.0, async_delay)
         self.initial_wallet = wallet
@@ -103,6 +105,10 @@ class State:  # pylint: disable=too-many-instance-attributes
         self.error_reports: list[Any] = []
         self.webhooks: list[dict[str, Any]] = []
         self.faults: list[dict[str, Any]] = []
+        # Readings of the docs (cmrsim/readings.py): --variant, switched by /_sim/variants, back to --variant on reset.
+        self.startup_variants: frozenset[str] = frozenset(variants)
+        self.variants = self.startup_variants
+        self.scenarios: list[str] = []  # failures armed for the next operations (cmrsim/scenarios.py)
         self._tasks: list[tuple[float, int, Callable[[], Any]]] = []
         self._deliveries: list[tuple[float, int, dict[str, Any]]] = []
         self._seq = itertools.count()
@@ -265,6 +271,7 @@ class State:  # pylint: disable=too-many-instance-attributes
         record = {
             "eventId": body["eventId"], "event": event, "data": data, "url": self.webhook_url,
             "createdAt": self.iso(), "attempts": [], "result": "pending" if self.webhook_url else "not_configured",
+            "eventKey": event_key(self.variants),  # event, or eventType in that reading of the docs
         }
         with self.lock:
             self.webhooks.append(record)
@@ -279,7 +286,7 @@ class State:  # pylint: disable=too-many-instance-attributes
 
     def _deliver(self, record: dict[str, Any]) -> None:
         """One delivery attempt; schedules the next one on failure."""
-        raw = dumps({"event": record["event"], "eventId": record["eventId"], "data": record["data"]})
+        raw = dumps({record.get("eventKey", "event"): record["event"], "eventId": record["eventId"], "data": record["data"]})
         timestamp = str(int(time.time()))
         attempt: dict[str, Any] = {"number": len(record["attempts"]) + 1, "time": self.iso(), "timestamp": timestamp,
                                    "status": None, "error": None}
@@ -350,8 +357,10 @@ class State:  # pylint: disable=too-many-instance-attributes
             self.save()
 
     def reset(self, wallet: float | None = None) -> None:
-        """Empty every resource, log, fault rule and pending task; run the ``reset`` hooks."""
+        """Empty every resource, log, fault rule and pending task; back to the startup readings; run the ``reset`` hooks."""
         with self.lock:
+            self.variants = self.startup_variants
+            self.scenarios.clear()
             self.data = empty_data(self.initial_wallet if wallet is None else wallet)
             self.requests.clear()
             self.error_reports.clear()

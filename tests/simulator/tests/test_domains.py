@@ -199,6 +199,8 @@ def test_auto_renew_renews_when_eligible(sim, owned):
 
 @pytest.mark.parametrize("method", ["PATCH", "POST"])
 def test_toggle_auto_renew(sim, owned, method):
+    if method == "POST":  # the older docs copy: served only in that reading
+        sim.control("POST", "variants", {"variants": ["auto-renew-post"]})
     status, body, dummy = call(sim, method, "/domains/toggle-auto-renew", owned, domains=["owned.com"], autoRenew=True)
     assert status == 200 and body["message"] == "Auto-renew toggled on for 1 domain."
     assert body["data"] == [{"domainName": "owned.com", "domainId": domain(sim, owned, "owned.com")["domainId"], "autoRenew": True}]

@@ -135,9 +135,14 @@ class Case:
     form: dict[str, Any] | None = None  # multipart/form-data fields instead of a JSON body
     wallet: float | None = None  # balance to set first (402 cases)
     data: Any = field(default=None)  # expected envelope data, when the error carries details
+    variants: tuple[str, ...] = ()  # readings of the docs to switch on first (cmrsim/readings.py)
 
     def label(self) -> str:
         return f"{self.method} {self.path} {self.status} {self.fragment[:40]}"
+
+
+AUTO_POST = "auto-renew-post"  # readings (cmrsim/readings.py) some cases need
+EXPORT_IDS = ("export-mailbox-ids",)
 
 
 def fill(value: Any, ids: dict[str, str]) -> Any:
@@ -196,12 +201,14 @@ CASES: list[Case] = [
     Case("POST", "/domains/renew", 403, "does not belong to the given user", json={**OWNER, "domains": ["matrix-stranger.com"]}),
     Case("POST", "/domains/renew", 422, "renewal window opens 45 days before expiry", json={**OWNER, "domains": ["matrix-owner.com"]}),
     Case("POST", "/domains/renew", 422, "PENDING and cannot be renewed", json={**OWNER, "domains": ["matrix-pending.com"]}),
-    *[case for method in ("PATCH", "POST") for case in (
-        Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: required key not provided", json={**OWNER, "domains": ["matrix-owner.com"]}),
+    *[case for method, variants in (("PATCH", ()), ("POST", (AUTO_POST,))) for case in (
+        Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: required key not provided", json={**OWNER, "domains": ["matrix-owner.com"]},
+             variants=variants),
         Case(method, "/domains/toggle-auto-renew", 400, "autoRenew: expected a boolean", json={
-            **OWNER, "domains": ["matrix-owner.com"], "autoRenew": "yes"}),
-        Case(method, "/domains/toggle-auto-renew", 404, "not found", json={**OWNER, "domains": ["unknown-matrix.com"], "autoRenew": True}),
-        Case(method, "/domains/toggle-auto-renew", 403, "does not belong", json={**OWNER, "domains": ["matrix-stranger.com"], "autoRenew": True}),
+            **OWNER, "domains": ["matrix-owner.com"], "autoRenew": "yes"}, variants=variants),
+        Case(method, "/domains/toggle-auto-renew", 404, "not found", json={**OWNER, "domains": ["unknown-matrix.com"], "autoRenew": True}, variants=variants),
+        Case(method, "/domains/toggle-auto-renew", 403, "does not belong", json={**OWNER, "domains": ["matrix-stranger.com"], "autoRenew": True},
+             variants=variants),
     )],
     Case("GET", "/domains/by-user", 400, "userId must be provided"),
     Case("GET", "/domains/by-user", 400, "limit: must be between 1 and 100", {**OWNER, "limit": 101}),
@@ -420,13 +427,13 @@ CASES: list[Case] = [
     Case("POST", "/subscriptions/cancel", 403, "does not belong", json={**OWNER, "domain": "matrix-stranger.com"}),
     Case("POST", "/subscriptions/cancel", 409, "cancellation is permanent", json={"subscriptionId": "{sub_cancelled}"}),
     Case("POST", "/subscriptions/cancel", 422, "has expired and cannot be cancelled", json={"subscriptionId": "{sub_expired}"}),
-    *[case for path in ("/subscriptions/recreate", "/component/subscriptions/recreate") for case in (
-        Case("POST", path, 400, "Provide exactly one of subscriptionIds or domainNames", json={}),
+    *[case for path, variants in (("/subscriptions/recreate", ("recreate-short-path",)), ("/component/subscriptions/recreate", ())) for case in (
+        Case("POST", path, 400, "Provide exactly one of subscriptionIds or domainNames", json={}, variants=variants),
         Case("POST", path, 400, "Provide exactly one of subscriptionIds or domainNames", json={
-            "subscriptionIds": ["{sub}"], "domainNames": ["matrix-owner.com"]}),
-        Case("POST", path, 404, "not found", json={"subscriptionIds": [NOTHING]}),
-        Case("POST", path, 403, "does not belong", json={**OWNER, "subscriptionIds": ["{sub_stranger}"]}),
-        Case("POST", path, 422, "is CANCELLED and cannot be recreated", json={"subscriptionIds": ["{sub_cancelled}"]}),
+            "subscriptionIds": ["{sub}"], "domainNames": ["matrix-owner.com"]}, variants=variants),
+        Case("POST", path, 404, "not found", json={"subscriptionIds": [NOTHING]}, variants=variants),
+        Case("POST", path, 403, "does not belong", json={**OWNER, "subscriptionIds": ["{sub_stranger}"]}, variants=variants),
+        Case("POST", path, 422, "is CANCELLED and cannot be recreated", json={"subscriptionIds": ["{sub_cancelled}"]}, variants=variants),
     )],
     # -- platform exports (API.md#exports-and-platform-credentials) --
     Case("POST", "/exports/platform-credential", 400, "userId must be provided", json=EMAILBISON),
@@ -447,11 +454,13 @@ CASES: list[Case] = [
     Case("GET", "/exports/platform-credentials", 400, "userId must be provided"),
     Case("GET", "/exports/platform-credentials", 404, "The requested user does not exist", UNKNOWN_USER),
     Case("POST", "/exports/platform-exports", 400, "componentMailboxIds: at least one mailbox id is required", OWNER, json={"credentialId": "{cred}"}),
-    Case("POST", "/exports/platform-exports", 404, "Platform credential", OWNER, json={"credentialId": NOTHING[:16], "mailboxIds": ["{alice}"]}),
-    Case("POST", "/exports/platform-exports", 404, "Mailbox not found", OWNER, json={"credentialId": "{cred}", "mailboxIds": [NOTHING]}),
+    Case("POST", "/exports/platform-exports", 404, "Platform credential", OWNER, json={"credentialId": NOTHING[:16], "mailboxIds": ["{alice}"]},
+         variants=EXPORT_IDS),
+    Case("POST", "/exports/platform-exports", 404, "Mailbox not found", OWNER, json={"credentialId": "{cred}", "mailboxIds": [NOTHING]}, variants=EXPORT_IDS),
     Case("POST", "/exports/platform-exports", 403, "platform credential does not belong", OWNER, json={
-        "credentialId": "{cred_stranger}", "mailboxIds": ["{alice}"]}),
-    Case("POST", "/exports/platform-exports", 403, "mailbox does not belong", OWNER, json={"credentialId": "{cred}", "mailboxIds": ["{zed}"]}),
+        "credentialId": "{cred_stranger}", "mailboxIds": ["{alice}"]}, variants=EXPORT_IDS),
+    Case("POST", "/exports/platform-exports", 403, "mailbox does not belong", OWNER, json={"credentialId": "{cred}", "mailboxIds": ["{zed}"]},
+         variants=EXPORT_IDS),
     Case("POST", "/exports/platform-exports", 422, "only ACTIVE mailboxes can be exported", OWNER, json={
         "credentialId": "{cred}", "componentMailboxIds": ["{late}"]}),
     Case("GET", "/exports/platform-workspaces", 400, "credentialId must be provided"),
@@ -502,6 +511,8 @@ def test_error_case(world: tuple[Sim, dict[str, str]], case: Case) -> None:
     server, ids = world
     if case.wallet is not None:
         server.control("POST", "wallet", {"balance": case.wallet})
+    if case.variants:
+        server.control("POST", "variants", {"variants": list(case.variants)})
     try:
         before = server.state()
         status, body, dummy = send(server, case, ids)
@@ -509,6 +520,8 @@ def test_error_case(world: tuple[Sim, dict[str, str]], case: Case) -> None:
     finally:
         if case.wallet is not None:
             server.control("POST", "wallet", {"balance": 1000})
+        if case.variants:
+            server.control("POST", "variants", {"variants": []})
     assert status == case.status, body
     assert isinstance(body, dict) and body["status"] == status, body
     assert fill(case.fragment, ids) in body["message"], body
@@ -536,7 +549,8 @@ def test_every_route_has_error_cases() -> None:
     assert len(set(ROUTES) - ALIASES) == 63  # the documented endpoints
 
 
-# The second method or path some endpoints accept (docs/developer/API.md#recreation-path, #domain-auto-renew-method; #sandbox: method not shown).
+# The second method or path of some endpoints (docs/developer/API.md#recreation-path, #domain-auto-renew-method: served only
+# with their variant; #sandbox: method not shown).
 ALIASES = {("POST", "/domains/toggle-auto-renew"), ("POST", "/subscriptions/recreate"), ("DELETE", "/sandbox/pre-warmup/reset")}
 
 
@@ -603,7 +617,7 @@ HAPPY_PATH = {
     ("GET", "/exports/platform-credentials"): "test_exports_prewarmup_placement.py::test_add_credential_documented_example_and_listing",
     ("PUT", "/exports/platform-credential"): "test_exports_prewarmup_placement.py::test_update_in_place_and_delete",
     ("DELETE", "/exports/platform-credential"): "test_exports_prewarmup_placement.py::test_update_in_place_and_delete",
-    ("POST", "/exports/platform-exports"): "test_exports_prewarmup_placement.py::test_platform_export_accepts_both_field_names",
+    ("POST", "/exports/platform-exports"): "test_exports_prewarmup_placement.py::test_platform_export_accepts_each_field_name_in_its_reading",
     ("GET", "/exports/platform-workspaces"): "test_exports_prewarmup_placement.py::test_platform_workspaces",
     ("GET", "/pre-warmup"): "test_exports_prewarmup_placement.py::test_inventory_listing_and_filters",
     ("POST", "/pre-warmup/order"): "test_exports_prewarmup_placement.py::test_prewarmup_order",

@@ -103,8 +103,12 @@ def test_platform_workspaces(sim, make_user):
 
 
 @pytest.mark.parametrize("field", ["componentMailboxIds", "mailboxIds"])
-def test_platform_export_accepts_both_field_names(sim, user_with_boxes, field):
+def test_platform_export_accepts_each_field_name_in_its_reading(sim, user_with_boxes, field):
     user_id, ids = user_with_boxes
+    other = "componentMailboxIds" if field == "mailboxIds" else "mailboxIds"
+    sim.control("POST", "variants", {"variants": ["export-mailbox-ids"] if field == "mailboxIds" else []})
+    refused = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": "x", other: ids})
+    assert refused[0] == 400 and other in refused[1]["message"]
     cred_id = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
     status, body, dummy = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id, field: ids})
     assert status == 200 and body["actionId"].startswith("ACT_")
@@ -133,6 +137,7 @@ def test_platform_export_in_progress_shows_on_the_mailbox_and_is_not_queued_twic
 
 def test_platform_export_errors(sim, user_with_boxes, make_user):
     user_id, ids = user_with_boxes
+    sim.control("POST", "variants", {"variants": ["export-mailbox-ids"]})
     cred_id = add_credential(sim, user_id, EMAILBISON)[1]["data"]["credentialId"]
     status, body, dummy = sim.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": cred_id})
     assert status == 400 and body["message"].startswith("componentMailboxIds")

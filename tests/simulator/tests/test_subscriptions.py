@@ -205,6 +205,9 @@ def test_cancel_by_domain_and_errors(sim, make_user):
 @pytest.mark.parametrize("path", ["/component/subscriptions/recreate", "/subscriptions/recreate"])
 def test_recreate_issues_new_id(sim, subbed, path):
     user_id, old = subbed
+    sim.control("POST", "variants", {"variants": ["recreate-short-path"] if path == "/subscriptions/recreate" else []})
+    other = "/component/subscriptions/recreate" if path == "/subscriptions/recreate" else "/subscriptions/recreate"
+    assert sim.api("POST", other, json={"subscriptionIds": [old["subscriptionId"]]})[0] == 404  # one path per reading
     before = wallet(sim)
     status, body, dummy = sim.api("POST", path, json={"subscriptionIds": [old["subscriptionId"]]})
     assert status == 200 and body["actionId"].startswith("ACT_")
@@ -221,6 +224,7 @@ def test_recreate_issues_new_id(sim, subbed, path):
 
 
 def test_recreate_by_domain_and_errors(sim, subbed):
+    sim.control("POST", "variants", {"variants": ["recreate-short-path"]})
     status, body, dummy = sim.api("POST", "/subscriptions/recreate", json={"domainNames": ["sub-owner.com"]})
     assert status == 200 and body["data"]["recreated"][0]["domain"] == "sub-owner.com"
     assert sim.api("POST", "/subscriptions/recreate", json={})[0] == 400
@@ -228,5 +232,5 @@ def test_recreate_by_domain_and_errors(sim, subbed):
     assert sim.api("POST", "/subscriptions/recreate", json={"subscriptionIds": [sid(subbed)]})[0] == 404  # the old id is gone
     new_id = body["data"]["recreated"][0]["subscriptionId"]
     assert sim.api("POST", "/subscriptions/cancel", json={"subscriptionId": new_id})[0] == 200
-    assert sim.api("POST", "/component/subscriptions/recreate", json={"subscriptionIds": [new_id]})[0] == 422
+    assert sim.api("POST", "/subscriptions/recreate", json={"subscriptionIds": [new_id]})[0] == 422
     assert mailbox(sim, "a@sub-owner.com") is None or mailbox(sim, "a@sub-owner.com")["subscriptionId"] == new_id

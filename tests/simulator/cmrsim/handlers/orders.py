@@ -15,7 +15,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from cmrsim import catalog
+from cmrsim import catalog, scenarios
 from cmrsim.core import ApiError, Ctx, Reply, boolean, route, text
 from cmrsim.lifecycle import (add_years, domain_name, find_domain, integer, live_subscription, new_credentials, new_mailbox, new_subscription,
                               nonempty_list, public, start_warmup_later, user_email, workspace_providers)
@@ -107,9 +107,12 @@ def owned_order(ctx: Ctx, order_id: str | None) -> dict[str, Any]:
 
 @route("GET", "/orders/status")
 def order_status(ctx: Ctx) -> Reply:
-    """``{orderId, status}`` of an order."""
+    """``{orderId, status}`` of an order (+ ``failureReason`` when it failed after acceptance)."""
     order = owned_order(ctx, ctx.query.get("orderId"))
-    return Reply(data={"orderId": order["orderId"], "status": order["status"]}, message="Order status fetched successfully")
+    data = {"orderId": order["orderId"], "status": order["status"]}
+    if order.get("failureReason"):
+        data["failureReason"] = order["failureReason"]
+    return Reply(data=data, message="Order status fetched successfully")
 
 
 @route("GET", "/orders/details")
@@ -369,6 +372,9 @@ def execute(ctx: Ctx, order: dict[str, Any]) -> str:
         add_mailboxes(ctx, order, *target)
     action_id = state.action_id()
     order["actionId"] = action_id
+    creates_mailboxes = any(order["mailboxes"].values())
+    wants = ("domain-order-failed",) if target is None else ()
+    order["_scenario"] = scenarios.take(state, "order", wants + (("mailbox-order-failed", "workspace-conflict") if creates_mailboxes else ()))
     state.later(lambda: activate(ctx, order["orderId"], action_id), 1.0)
     state.later(lambda: complete(ctx, order["orderId"], action_id), 2.0)
     return action_id
@@ -429,9 +435,16 @@ def activate(ctx: Ctx, order_id: str, action_id: str) -> None:
     order = state.data["orders"].get(order_id)
     if order is None:
         return
+    scenario = order.pop("_scenario", None)
+    if scenario == "domain-order-failed":
+        scenarios.fail_order(state, order, scenario)
+        return
     order["status"] = "PROCESSING"
     for domain_id in order.get("_domainIds", []):
         activate_domain(ctx, order, domain_id, action_id)
+    if scenario:
+        scenarios.fail_order(state, order, scenario)
+        return
     for subscription_id in order.get("_subscriptionIds", []):
         sub = state.data["subscriptions"].get(subscription_id)
         mailboxes = order_mailboxes(ctx, order_id, subscription_id)
@@ -472,7 +485,7 @@ def complete(ctx: Ctx, order_id: str, action_id: str) -> None:
     """Second step: mailboxes ACTIVE with credentials (mailbox.created each); order COMPLETED."""
     state = ctx.state
     order = state.data["orders"].get(order_id)
-    if order is None:
+    if order is None or order["status"] == "FAILED":
         return
     enrolled = []
     for mailbox in order_mailboxes(ctx, order_id):

@@ -13,7 +13,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from cmrsim import catalog
+from cmrsim import catalog, scenarios
 from cmrsim.core import ApiError, Ctx, Reply, boolean, paginate, route, text
 from cmrsim.lifecycle import (DAY, LIVE_SUBSCRIPTION_STATUSES, cancel_subscription, domain_name, find_domain, live_subscription,
                               nonempty_list, renew_subscription_period, renewal_block, subscription_event, subscription_mailboxes,
@@ -112,18 +112,36 @@ def renew_subscriptions(ctx: Ctx) -> Reply:
     for sub in subs:
         check_renewable(ctx, sub)
     starts = {sub["subscriptionId"]: renewal_start(ctx, sub) for sub in subs}
+    costs = {sub["subscriptionId"]: subscription_renewal_cost(sub) for sub in subs}
     total = catalog.money(sum(subscription_renewal_cost(sub) for sub in subs))
     if not ctx.state.can_afford(total):
         raise ApiError(402, f"Insufficient wallet balance: the renewal costs {catalog.price_string(total)} USD, "
                             f"the wallet holds {catalog.price_string(ctx.state.wallet)} USD")
     ctx.state.debit(total)
     action_id = ctx.state.action_id()
+    failing = scenarios.take(ctx.state, "renewal") is not None
     for sub in subs:
         sub["subscriptionStatus"] = "RENEWING"
         ctx.state.emit("subscription.renewing", subscription_event(ctx.state, sub, actionId=action_id))
-        ctx.state.later(lambda sid=sub["subscriptionId"]: finish_renewal(ctx, sid, starts[sid], action_id), 1.0)
+        if failing:
+            ctx.state.later(lambda sid=sub["subscriptionId"]: fail_renewal(ctx, sid, costs[sid], action_id), 1.0)
+        else:
+            ctx.state.later(lambda sid=sub["subscriptionId"]: finish_renewal(ctx, sid, starts[sid], action_id), 1.0)
     return Reply(data=None, action_id=action_id,
                  message="Subscriptions added for renewal. Please ensure you have enough balance to renew the subscriptions.")
+
+
+def fail_renewal(ctx: Ctx, subscription_id: str, cost: float, action_id: str) -> None:
+    """The ``renewal-failed`` scenario: the accepted renewal fails; refunded, PAST_DUE, with its webhooks."""
+    sub = ctx.state.data["subscriptions"].get(subscription_id)
+    if sub is None or sub["subscriptionStatus"] != "RENEWING":
+        return
+    ctx.state.credit(cost)
+    reason = "the workspace provider refused the renewal"
+    sub["subscriptionStatus"] = "PAST_DUE"
+    sub["failureReason"] = reason
+    ctx.state.emit("subscription.renewal.failed", subscription_event(ctx.state, sub, reason=reason, actionId=action_id))
+    ctx.state.emit("subscription.past_due", subscription_event(ctx.state, sub, reason=reason))
 
 
 def finish_renewal(ctx: Ctx, subscription_id: str, start: Any, action_id: str) -> None:

@@ -546,8 +546,8 @@ def test_get_all_follows_metadata_when_the_server_caps_the_limit(cmr: FakeCmr) -
 
 
 def test_get_all_with_missing_items_is_unexpected(cmr: FakeCmr) -> None:
-    cmr.on("/subscriptions", ok({"other": []}))
-    with pytest.raises(CmrApiError, match="data.subscriptions is not a list"):
+    cmr.on("/subscriptions", ok({"other": 1}))
+    with pytest.raises(CmrApiError, match="data.subscriptions is not a list, nor an object holding one"):
         make(cmr.url).get_all(LIST, None, "subscriptions")
     assert len(cmr.reports()) == 1
 
@@ -841,3 +841,115 @@ def test_numbers_the_socket_layer_cannot_take_are_refused(options: dict, message
 def test_unparseable_api_url_is_a_config_error(url: str) -> None:
     with pytest.raises(CmrConfigError, match="^api_url is not a valid URL"):
         make(url)
+
+
+# --- readings of the docs: alternates, inferred endpoints, tolerant lists ----------------------
+
+AUTO_RENEW = _api.DOMAIN_AUTO_RENEW  # PATCH, with POST as the docs' other form
+INFERRED = _api.Endpoint("GET", "/wallet", inferred=True)
+
+
+def test_alternate_form_is_asked_once_and_remembered(cmr: FakeCmr) -> None:
+    cmr.on("/domains/toggle-auto-renew", err(405, "Method PATCH not allowed"), ok([{"autoRenew": True}]), ok([{"autoRenew": False}]))
+    client = make(cmr.url)
+    assert client.call(AUTO_RENEW, body={"autoRenew": True}).data == [{"autoRenew": True}]
+    assert client.call(AUTO_RENEW, body={"autoRenew": False}).data == [{"autoRenew": False}]
+    assert [req.method for req in cmr.seen("/domains/toggle-auto-renew")] == ["PATCH", "POST", "POST"]
+    assert client.readings == [{"operation": "PATCH /domains/toggle-auto-renew", "answered_by": "POST /domains/toggle-auto-renew",
+                                "note": client.readings[0]["note"]}]
+    assert client.writes_applied == 2
+    assert cmr.reports() == []  # the documented endpoint answered in its other documented form: nothing to report
+
+
+def test_alternate_that_refuses_the_request_is_remembered_and_its_error_raised(cmr: FakeCmr) -> None:
+    cmr.on("/domains/toggle-auto-renew", err(404, "Route not found"), err(403, "does not belong"))
+    client = make(cmr.url)
+    with pytest.raises(CmrApiError) as caught:
+        client.call(AUTO_RENEW, body={})
+    assert (caught.value.status, caught.value.method) == (403, "POST")
+    assert client.readings and client.readings[0]["answered_by"] == "POST /domains/toggle-auto-renew"
+
+
+def test_when_no_form_exists_the_first_error_is_raised_and_nothing_learned(cmr: FakeCmr) -> None:
+    cmr.on("/domains/toggle-auto-renew", err(404, "Route not found: PATCH"), err(404, "Route not found: POST"))
+    client = make(cmr.url)
+    with pytest.raises(CmrApiError) as caught:
+        client.call(AUTO_RENEW, body={})
+    assert (caught.value.status, caught.value.method) == (404, "PATCH")
+    assert client.readings == []
+
+
+def test_other_errors_do_not_try_the_alternate(cmr: FakeCmr) -> None:
+    cmr.on("/domains/toggle-auto-renew", err(400, "autoRenew: required"))
+    with pytest.raises(CmrApiError):
+        make(cmr.url).call(AUTO_RENEW, body={})
+    assert len(cmr.seen("/domains/toggle-auto-renew")) == 1
+
+
+def test_inferred_endpoint_404_is_named_and_reported(cmr: FakeCmr) -> None:
+    cmr.on("/wallet", err(404, "Route not found: GET /wallet"))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(INFERRED)
+    assert "path of GET /wallet is inferred" in str(caught.value)
+    (report,) = cmr.reports()
+    assert (report["method"], report["path"]) == ("GET", PREFIX + "/wallet")
+    assert "Route not found" in report["response"]
+
+
+def test_inferred_endpoint_404_read_as_missing_is_not_reported(cmr: FakeCmr) -> None:
+    cmr.on("/wallet", err(404, "not found"))
+    assert call_unless_missing(make(cmr.url), INFERRED) is None
+    assert cmr.reports() == []
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+def test_inferred_endpoint_errors_that_say_nothing_about_the_guess_are_not_reported(cmr: FakeCmr, status: int) -> None:
+    cmr.on("/wallet", err(status, "no"))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url, retries=0).call(INFERRED)
+    assert "inferred" not in str(caught.value)
+    assert cmr.reports() == []
+
+
+def test_documented_endpoint_4xx_is_not_reported(cmr: FakeCmr) -> None:
+    cmr.on("/users", err(404, "Route not found"))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(GET_USER)
+    assert "inferred" not in str(caught.value) and cmr.reports() == []
+
+
+@pytest.mark.parametrize("data", [
+    [{"id": 1}],
+    {"users": [{"id": 1}], "pagination": {"currentPage": 1, "totalPages": 1}},
+    {"items": [{"id": 1}]},
+    {"results": [{"id": 1}], "total": 1},
+    {"whatever": [{"id": 1}], "pagination": {}},
+])
+def test_list_reader_accepts_every_plausible_shape(cmr: FakeCmr, data: t.Any) -> None:
+    cmr.on("/users/list", ok(data))
+    assert make(cmr.url).get_all(_api.USERS_LIST, {}, _api.USERS_LIST_KEY) == [{"id": 1}]
+
+
+def test_list_reader_names_an_inferred_shape_and_reports_it(cmr: FakeCmr) -> None:
+    cmr.on("/domains/by-user", ok({"a": [1], "b": [2]}))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).get_all(_api.DOMAINS_BY_USER, {"userId": "U"}, None)
+    assert "answer shape of GET /domains/by-user is inferred" in str(caught.value)
+    assert len(cmr.reports()) == 1
+
+
+def test_report_unexpected_sends_the_last_answer(cmr: FakeCmr) -> None:
+    cmr.on("/wallet", ok({"funds": "lots"}))
+    client = make(cmr.url)
+    client.call(INFERRED)
+    client.report_unexpected("unexpected response from CMR: the wallet has no numeric balance")
+    (report,) = cmr.reports()
+    assert report["path"] == PREFIX + "/wallet" and "no numeric balance" in report["response"] and "lots" in report["response"]
+
+
+def test_list_items_reader() -> None:
+    assert _api.list_items([1]) == [1]
+    assert _api.list_items({"domains": [1], "items": [2]}, ("domains",)) == [1]
+    assert _api.list_items({"x": 1}) is None
+    assert _api.list_items(None) is None
+    assert _api.list_items({"a": [1], "b": [2]}) is None  # two lists: which one is meant cannot be told

@@ -23,7 +23,8 @@ LAYERS = [
     "_paid",  # the one paid-request path
     "_users", "_domains", "_dns", "_mailboxes", "_subscriptions", "_geo",  # API areas
     "_exports", "_prewarmup", "_placement",  # API areas: exports, pre-warmed domains, placement tests
-    "_wallet", "_orders",  # money: the wallet, order costing and placing
+    "_wallet", "_later", "_orders",  # money: the wallet, failures after acceptance, order costing and placing
+    "_probe",  # the read-only probe of the docs' readings
     "_engine", "_recordset",  # the resource cycle
     "_module",  # the AnsibleModule wrapper
 ]

@@ -145,7 +145,7 @@ class OneAnswer:
         self.answer = answer
         self.calls: list[tuple[str, t.Any, t.Any]] = []
 
-    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         self.calls.append((endpoint.path, query, body))
         if isinstance(self.answer, Exception):
             raise self.answer

@@ -14,6 +14,7 @@ import yaml
 from ansible_collections.coldmailreseller.cmr.plugins.doc_fragments._common import ModuleDocFragment
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import workspace_conflicts
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
@@ -51,8 +52,16 @@ class FakeClient:
         self.answers = answers or {}
         self.lists = lists or {}
         self.calls: list[tuple[str, str, t.Any, t.Any]] = []
+        self.notes: list[tuple[str, str]] = []
+        self.reported: list[str] = []
 
-    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def note(self, operation: str, note: str) -> None:
+        self.notes.append((operation, note))
+
+    def report_unexpected(self, message: str) -> None:
+        self.reported.append(message)
+
+    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         self.calls.append((endpoint.method, endpoint.path, query, body))
         answer = self.answers[(endpoint.method, endpoint.path)]
         if callable(answer):
@@ -242,6 +251,45 @@ def test_available_domains_are_priced_after_one_bulk_workspace_check() -> None:
     assert checked == {"domains": [{"domainName": "a.com", "serviceProvider": "MICROSOFT"}, {"domainName": "b.com", "serviceProvider": "MICROSOFT"}]}
 
 
+def single_form(query: t.Any, body: t.Any) -> t.Any:
+    """A has-workspace endpoint that knows only the documented single form."""
+    if "domains" in body:
+        return CmrApiError(400, "Validation error: domainName is required", "POST", "/domains/has-workspace")
+    if body["domainName"] == "gws-x.com":
+        return CmrApiError(409, "Workspace already exists for gws-x.com (GOOGLE)", "POST", "/domains/has-workspace")
+    return ok(None, None)
+
+
+def test_workspace_check_falls_back_to_the_documented_single_form_when_bulk_is_refused() -> None:
+    client = FakeClient({("POST", "/domains/has-workspace"): single_form})
+    assert workspace_conflicts(client, ["A.com", "gws-x.com"], "GOOGLE") == {  # type: ignore[arg-type]
+        "a.com": None, "gws-x.com": "Workspace already exists for gws-x.com (GOOGLE)"}
+    bodies = [body for _m, path, _q, body in client.calls if path == "/domains/has-workspace"]
+    assert bodies == [{"domains": [{"domainName": "a.com", "serviceProvider": "GOOGLE"}, {"domainName": "gws-x.com", "serviceProvider": "GOOGLE"}]},
+                      {"domainName": "a.com", "serviceProvider": "GOOGLE"}, {"domainName": "gws-x.com", "serviceProvider": "GOOGLE"}]
+    assert [operation for operation, _note in client.notes] == ["POST /domains/has-workspace"]
+    assert client.reported == []  # the client itself reports the refused bulk form (an inferred endpoint)
+
+
+@pytest.mark.parametrize("answer", [None, [], [{"domainName": "a.com", "success": True}], {"ok": True}])
+def test_a_bulk_answer_that_does_not_name_every_domain_is_reported_and_checked_one_by_one(answer: t.Any) -> None:
+    replies = iter([ok(answer, None), ok(None, None), ok(None, None)])
+    client = FakeClient({("POST", "/domains/has-workspace"): lambda q, b: next(replies)})
+    assert workspace_conflicts(client, ["a.com", "b.com"]) == {"a.com": None, "b.com": None}  # type: ignore[arg-type]
+    assert client.sent(_api.DOMAIN_HAS_WORKSPACE) == 3
+    assert len(client.reported) == 1 and "did not answer one result per domain" in client.reported[0]
+
+
+def test_a_failed_single_check_counts_as_a_conflict_and_auth_errors_are_raised() -> None:
+    refuse = CmrApiError(422, "check timed out", "POST", "/domains/has-workspace")
+    replies = iter([CmrApiError(404, "no bulk", "POST", "/domains/has-workspace"), refuse])
+    client = FakeClient({("POST", "/domains/has-workspace"): lambda q, b: next(replies)})
+    assert workspace_conflicts(client, ["a.com"]) == {"a.com": "check timed out"}  # type: ignore[arg-type]
+    denied = FakeClient({("POST", "/domains/has-workspace"): CmrApiError(401, "Invalid API Key", "POST", "/domains/has-workspace")})
+    with pytest.raises(CmrApiError):
+        workspace_conflicts(denied, ["a.com"])  # type: ignore[arg-type]
+
+
 # --- request bodies ----------------------------------------------------------------------------------
 
 def test_domain_order_body_speaks_the_api() -> None:
@@ -396,9 +444,10 @@ def test_a_wait_that_times_out_says_the_order_is_still_running_and_must_not_be_r
 
 def test_a_failed_order_stops_the_wait_with_its_id() -> None:
     client = provisioning("PENDING", "IN_PROGRESS", "FAILED")
-    with pytest.raises(CmrModuleError, match="^CMR reports order O1 as FAILED") as exc:
+    with pytest.raises(CmrModuleError, match="^order O1 failed after CMR accepted it: CMR gave no reason. The account now holds: "
+                                             "acme.com PENDING with 1 mailbox") as exc:
         wait_provisioned(client, USER, [Placed("domains", ["acme.com"], ["jane@acme.com"], order_id="O1")], 60)  # type: ignore[arg-type]
-    assert exc.value.details["changed"] is True
+    assert exc.value.details["changed"] is True and "\n" not in str(exc.value)
 
 
 # --- existing orders -----------------------------------------------------------------------------

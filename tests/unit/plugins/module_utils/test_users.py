@@ -14,7 +14,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import get_user
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds, read_wallet
 
 
 class FakeClient:
@@ -23,8 +23,16 @@ class FakeClient:
     def __init__(self, answer: t.Any) -> None:
         self.answer = answer
         self.calls: list[tuple[str, str]] = []
+        self.notes: list[tuple[str, str]] = []
+        self.reported: list[str] = []
 
-    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def note(self, operation: str, note: str) -> None:
+        self.notes.append((operation, note))
+
+    def report_unexpected(self, message: str) -> None:
+        self.reported.append(message)
+
+    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         self.calls.append((endpoint.method, endpoint.path))
         if isinstance(self.answer, Exception):
             raise self.answer
@@ -100,4 +108,39 @@ def test_read_funds_reads_the_wallet_once() -> None:
 
 def test_a_wallet_without_a_balance_is_an_unexpected_response() -> None:
     with pytest.raises(CmrModuleError, match="^Unexpected response from CMR: the wallet has no numeric balance"):
-        read_funds(FakeClient(ok({"currency": "USD"})), 6.0, "renewal", "renewed")  # type: ignore[arg-type]
+        read_wallet(FakeClient(ok({"currency": "USD"})))  # type: ignore[arg-type]
+
+
+WALLET_GONE = CmrApiError(404, "Route not found: GET /wallet", "GET", "/wallet")
+
+
+@pytest.mark.parametrize("answer", [WALLET_GONE, ok({"currency": "USD"}), CmrApiError(405, "no", "GET", "/wallet")])
+def test_unavailable_wallet_without_max_cost_stops_with_one_line_that_says_how_to_go_on(answer: t.Any) -> None:
+    client = FakeClient(answer)
+    with pytest.raises(CmrModuleError) as exc:
+        read_funds(client, 6.0, "renewal", "renewed")  # type: ignore[arg-type]
+    message = str(exc.value)
+    assert message.startswith("nothing was renewed: the partner wallet could not be read (GET /wallet, inferred from incomplete CMR docs, answered ")
+    assert "set max_cost" in message and "\n" not in message
+    assert client.reported == ([] if isinstance(answer, CmrApiError) else ["Unexpected response from CMR: the wallet has no numeric balance"])
+
+
+def test_unavailable_wallet_with_max_cost_goes_ahead_with_a_note() -> None:
+    client = FakeClient(WALLET_GONE)
+    funds = read_funds(client, 6.0, "renewal", "renewed", max_cost=10.0)  # type: ignore[arg-type]
+    assert funds == Funds(6.0, None, "renewal", "renewed") and funds.sufficient
+    ((operation, note),) = client.notes
+    assert operation == "GET /wallet" and "HTTP 404" in note and "max_cost (10.00 USD)" in note
+
+
+@pytest.mark.parametrize("status", [401, 403, 429, 500, None])
+def test_other_wallet_failures_are_not_softened(status: t.Optional[int]) -> None:
+    with pytest.raises(CmrApiError):
+        read_funds(FakeClient(CmrApiError(status, "no", "GET", "/wallet")), 6.0, "renewal", "renewed", max_cost=10.0)  # type: ignore[arg-type]
+
+
+def test_max_cost_bounds_a_renewal_before_the_wallet_is_read() -> None:
+    client = FakeClient(ok({"balance": 100}))
+    with pytest.raises(CmrModuleError, match="^nothing was renewed: the renewal costs 12.00 USD, more than max_cost 10.00 USD$"):
+        read_funds(client, 12.0, "renewal", "renewed", max_cost=10.0)  # type: ignore[arg-type]
+    assert client.calls == []
