@@ -32,7 +32,7 @@ class ScriptedClient:
         self.answers = list(answers)
         self.calls: list[tuple[str, str, t.Any, t.Any]] = []
 
-    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def call(self, endpoint: _api.Endpoint, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         self.calls.append((endpoint.method, endpoint.path, query, body))
         return CmrResponse(200, "ok", self.answers.pop(0), None)
 

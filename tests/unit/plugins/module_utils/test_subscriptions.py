@@ -100,7 +100,7 @@ def test_recreation_is_sent_once_and_a_lost_answer_settled_by_the_new_id() -> No
             self.sent = 0
             self.current = "OLD"
 
-        def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+        def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
             assert endpoint.path == "/component/subscriptions/recreate" and body == {"subscriptionIds": ["OLD"]}
             self.sent += 1
             self.current = "NEW"

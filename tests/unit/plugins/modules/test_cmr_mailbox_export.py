@@ -28,7 +28,7 @@ class FakeClient:
     def get_all(self, endpoint: t.Any, query: t.Any, items_key: t.Any) -> list[dict[str, t.Any]]:
         return self.mailboxes
 
-    def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         self.calls.append((endpoint.path, body))
         if endpoint.path == "/mailboxes/validate-mailbox":
             return CmrResponse(200, "Mailbox is not ready for export", {"valid": self.valid, "checks": {"smtp": self.valid, "mx": True}}, None)

@@ -38,7 +38,7 @@ class FakeCmr:
             return [{"email": "a@" + name, "status": "ACTIVE"} for name in self.owned]
         raise AssertionError(endpoint.path)
 
-    def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+    def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
         if endpoint.path == "/wallet":
             return CmrResponse(200, "ok", {"balance": self.wallet}, None)
         if endpoint.path == "/users":
@@ -121,7 +121,7 @@ def test_a_lost_answer_is_settled_by_reading_never_by_a_second_purchase() -> Non
 
 def test_a_failed_package_is_reported_domain_by_domain() -> None:
     class PartlyFailing(FakeCmr):
-        def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+        def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None, missing_ok: bool = False) -> CmrResponse:
             response = super().call(endpoint, query, body)
             if endpoint.path == "/pre-warmup/order":  # b.com is refunded and offered again
                 self.owned.remove("b.com")
