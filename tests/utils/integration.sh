@@ -33,7 +33,7 @@ cd "$COLL_DIR" || exit 1
 set +e
 # --venv: a fresh virtualenv with ansible-core's requirements and
 # tests/integration/requirements.txt runs both ansible-playbook and the modules.
-ansible-test integration --python 3.11 --venv --color no "$@"
+ansible-test integration --python "$TEST_PYTHON" --venv --color no "$@"
 rc=$?
 set -e
 copy_results
