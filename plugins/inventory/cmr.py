@@ -10,7 +10,7 @@ name: cmr
 short_description: Cold Mail Reseller domains, mailboxes or customers as inventory hosts
 version_added: 0.2.0
 author:
-  - coldmailreseller.cmr contributors
+  - coldmailreseller.cmr contributors (!UNKNOWN)
 description:
   - Reads the partner account of Cold Mail Reseller (CMR) and makes every domain (default), every mailbox
     or every customer (user) a host, so that other plays can run over them, for example a DNS baseline over
