@@ -132,11 +132,12 @@ notes:
 """
 
 EXAMPLES = r"""
-# cmr.cmr.yml - every domain of the account, the key from CMR_API_KEY
+# Each example is one configuration file; its name must end in .cmr.yml or .cmr.yaml.
+
+# cmr.cmr.yml - every domain of the account; the key comes from CMR_API_KEY.
 plugin: coldmailreseller.cmr.cmr
 
----
-# mailboxes.cmr.yml - the mailboxes of two customers, grouped by warm-up state, cached for an hour
+# mailboxes.cmr.yml - the mailboxes of two customers, grouped by warm-up state, cached for an hour.
 plugin: coldmailreseller.cmr.cmr
 host_type: mailboxes
 users:
@@ -150,34 +151,36 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/cmr-inventory
 cache_timeout: 3600
 
----
-# active.cmr.yml - ACTIVE domains only, the key from a vaulted variable file, a group of domains that
-# expire within 60 days and the number of days left as a variable
+# active.cmr.yml - ACTIVE domains only, the key from a vaulted file, a group per expiry year
+# and a group of the domains of one customer's company.
 plugin: coldmailreseller.cmr.cmr
 api_key: "{{ lookup('ansible.builtin.unvault', 'cmr_api_key.vault') | trim }}"
 filters:
   - include: cmr_status == 'ACTIVE'
   - exclude: true
-compose:
-  days_left: ((cmr_expiry_date | to_datetime('%Y-%m-%dT%H:%M:%S.%fZ')) - now(utc=true)).days
+keyed_groups:
+  - key: cmr_expiry_date[:4]
+    prefix: expires
 groups:
-  expiring: ((cmr_expiry_date | to_datetime('%Y-%m-%dT%H:%M:%S.%fZ')) - now(utc=true)).days < 60
+  acme: cmr_owner_company == 'Acme Outreach'
+compose:
+  owner_email: cmr_owner
 
----
-# A DNS baseline over every ACTIVE domain, five domains at a time:
-#   ansible-playbook -i cmr.cmr.yml dns_baseline_all.yml --forks 5
-- name: DNS baseline of every ACTIVE domain
-  hosts: cmr_status_active
-  gather_facts: false
-  tasks:
-    - name: Ensure MX, SPF, DMARC and the tracking CNAME
-      coldmailreseller.cmr.cmr_dns_records:
-        user_id: "{{ cmr_user_id }}"
-        domain: "{{ inventory_hostname }}"
-        records:
-          - {type: MX, host: "@", value: mx.coldmailreseller.com, priority: 10}
-          - {type: TXT, host: "@", value: "v=spf1 include:_spf.coldmailreseller.com ~all", on_existing: replace}
-          - {type: TXT, host: _dmarc, value: "v=DMARC1; p=none"}
+# The DNS baseline (MX, SPF, DMARC, tracking CNAME) of every ACTIVE domain, five domains at a
+# time, with the playbook this collection ships (hosts: cmr_status_active):
+#
+#   ansible-playbook -i cmr.cmr.yml coldmailreseller.cmr.dns_baseline_inventory --forks 5
+#
+# Its task, for a play of your own over these hosts:
+#
+#   - name: Ensure the baseline records of the domain
+#     coldmailreseller.cmr.cmr_dns_records:
+#       user_id: "{{ cmr_user_id }}"
+#       domain: "{{ inventory_hostname }}"
+#       records:
+#         - {type: MX, host: "@", value: smtp.google.com, priority: 1}
+#         - {type: TXT, host: "@", value: "v=spf1 include:_spf.google.com ~all", on_existing: replace}
+#         - {type: TXT, host: _dmarc, value: "v=DMARC1; p=none"}
 """
 
 import sys

@@ -64,7 +64,8 @@ keyed_groups:
     prefix: domain
 YAML
 check clear-requests
-OTHER_KEY_VARIABLE="$CMR_API_KEY" CMR_API_KEY='' ansible-inventory -i "$work/mailboxes.cmr.yml" --list >"$work/mailboxes.json"
+key="$CMR_API_KEY"
+OTHER_KEY_VARIABLE="$key" CMR_API_KEY='' ansible-inventory -i "$work/mailboxes.cmr.yml" --list >"$work/mailboxes.json"
 check requests 2 "GET /users/list" "GET /mailboxes/single"
 check mailboxes "$work/mailboxes.json"
 check no-secrets "$work/mailboxes.json"
