@@ -12,8 +12,11 @@ VPY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 UTILS := tests/utils
 
-.PHONY: help venv test simulator-tests sanity units integration playbooks lint build galaxy-import \
-        ee docs docs-lint changelog demo benchmark clean
+# The other tested ansible-core releases (tests/legs/core-<release>.txt); `make core-2.16` runs one.
+LEGS := $(patsubst tests/legs/core-%.txt,core-%,$(wildcard tests/legs/core-*.txt))
+
+.PHONY: help venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner lint build \
+        galaxy-import ee docs docs-lint changelog demo benchmark clean
 
 help:
 	@echo "make demo             run playbooks/demo.yml twice against the simulator (no account needed)"
@@ -23,7 +26,10 @@ help:
 	@echo "make sanity           ansible-test sanity"
 	@echo "make units            ansible-test units"
 	@echo "make integration      ansible-test integration against a fresh simulator"
+	@echo "make core-2.16        sanity, units and integration on another ansible-core (one of: $(LEGS))"
+	@echo "make legs             every core-* leg, one after the other"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
+	@echo "make runner           run the demo through ansible-runner as AWX / Automation Platform do"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make build            ansible-galaxy collection build into build/"
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
@@ -61,8 +67,18 @@ units: venv
 integration: venv
 	$(UTILS)/integration.sh
 
+# The ansible-core of .venv (requirements-dev.txt) is the default leg; these are the others.
+# Each makes its own virtualenv under .cache/legs/ (the main .venv runs the simulator).
+$(LEGS): core-%: venv
+	$(UTILS)/leg.sh $*
+
+legs: $(LEGS)
+
 playbooks: venv
 	$(UTILS)/playbooks.sh
+
+runner: venv
+	$(UTILS)/runner.sh
 
 lint: venv
 	$(UTILS)/lint.sh

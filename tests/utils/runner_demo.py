@@ -107,7 +107,11 @@ def check_events(ident: str, events: list[dict[str, t.Any]]) -> dict[str, t.Any]
 def check_artifacts(work: str, ident: str, events: list[dict[str, t.Any]], secrets: set[str]) -> None:
     """rc, status, stdout and one job_events file per event; no secret anywhere but runner's own env record."""
     folder = os.path.join(work, "artifacts", ident)
-    read = lambda name: open(os.path.join(folder, name), encoding="utf-8").read()  # noqa: E731
+
+    def read(name: str) -> str:
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            return handle.read()
+
     expect(read("rc").strip() == "0", "%s: artifacts rc is %r" % (ident, read("rc")))
     expect(read("status").strip() == "successful", "%s: artifacts status is %r" % (ident, read("status")))
     expect("PLAY RECAP" in read("stdout"), "%s: no PLAY RECAP in artifacts stdout" % ident)
