@@ -132,27 +132,9 @@ notes:
 """
 
 EXAMPLES = r"""
-# Each example is one configuration file; its name must end in .cmr.yml or .cmr.yaml.
-
-# cmr.cmr.yml - every domain of the account; the key comes from CMR_API_KEY.
-plugin: coldmailreseller.cmr.cmr
-
-# mailboxes.cmr.yml - the mailboxes of two customers, grouped by warm-up state, cached for an hour.
-plugin: coldmailreseller.cmr.cmr
-host_type: mailboxes
-users:
-  - ops@acme-outreach.example
-  - 6650a1b2c3d4e5f6a7b8c9d0
-keyed_groups:
-  - key: cmr_warmup | default('none') | lower
-    prefix: warmup
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/cmr-inventory
-cache_timeout: 3600
-
-# active.cmr.yml - ACTIVE domains only, the key from a vaulted file, a group per expiry year
-# and a group of the domains of one customer's company.
+# A configuration file, named for example active.cmr.yml: the ACTIVE domains of the account, the
+# key from a vaulted file (or leave api_key out to use CMR_API_KEY), a group per expiry year, a
+# group for one customer's company, a composed variable, and a cache of one hour.
 plugin: coldmailreseller.cmr.cmr
 api_key: "{{ lookup('ansible.builtin.unvault', 'cmr_api_key.vault') | trim }}"
 filters:
@@ -165,13 +147,32 @@ groups:
   acme: cmr_owner_company == 'Acme Outreach'
 compose:
   owner_email: cmr_owner
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/cmr-inventory
+cache_timeout: 3600
 
+# The smallest configuration (cmr.cmr.yml), every domain of the account, the key from CMR_API_KEY:
+#
+#   plugin: coldmailreseller.cmr.cmr
+#
+# The mailboxes of two customers (by e-mail address or user ID), grouped by warm-up state:
+#
+#   plugin: coldmailreseller.cmr.cmr
+#   host_type: mailboxes
+#   users:
+#     - ops@acme-outreach.example
+#     - 6650a1b2c3d4e5f6a7b8c9d0
+#   keyed_groups:
+#     - key: cmr_warmup | default('none') | lower
+#       prefix: warmup
+#
 # The DNS baseline (MX, SPF, DMARC, tracking CNAME) of every ACTIVE domain, five domains at a
 # time, with the playbook this collection ships (hosts: cmr_status_active):
 #
 #   ansible-playbook -i cmr.cmr.yml coldmailreseller.cmr.dns_baseline_inventory --forks 5
 #
-# Its task, for a play of your own over these hosts:
+# Its task, for a play of your own over these hosts (gather_facts: false):
 #
 #   - name: Ensure the baseline records of the domain
 #     coldmailreseller.cmr.cmr_dns_records:
