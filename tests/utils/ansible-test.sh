@@ -30,10 +30,10 @@ case "$command" in
         rc=$?
         ;;
     units)
-        # A fresh virtualenv with ansible-test's unit-test requirements plus
-        # tests/unit/requirements.txt (requests, voluptuous, ...).
+        # ansible-test's unit-test requirements plus tests/unit/requirements.txt (requests,
+        # voluptuous, ...), in a fresh virtualenv (or a test leg's own, see lib.sh).
         set +e
-        ansible-test units --python "$TEST_PYTHON" --venv --color no "$@"
+        ansible-test units --python "$TEST_PYTHON" "${ANSIBLE_TEST_ENV[@]}" --color no "$@"
         rc=$?
         ;;
     *)

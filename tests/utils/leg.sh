@@ -63,10 +63,12 @@ log "$("$leg_venv/bin/python" -c 'from ansible.release import __version__; print
 [[ "${steps[*]}" != venv ]] || exit 0
 
 # The harness scripts run with the leg's virtualenv (its ansible-test, ansible-playbook and
-# interpreter) and hand --python $version to ansible-test.
+# interpreter), hand --python $version to ansible-test, and let ansible-test install the unit
+# and integration requirements into that virtualenv once instead of building one per run.
 export CMR_VENV="$leg_venv"
 export CMR_TEST_PYTHON="$version"
 export CMR_RESULTS_DIR="$ROOT/tests/output/legs/$release"
+export CMR_ANSIBLE_TEST_ORIGIN=1
 
 fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 failed=() report=()

@@ -18,6 +18,15 @@ PY="$VENV/bin/python"
 # The Python version ansible-test runs the tests with (--python); test legs (tests/legs/) set
 # CMR_TEST_PYTHON together with CMR_VENV.
 TEST_PYTHON="${CMR_TEST_PYTHON:-3.11}"
+# Where ansible-test runs units and integration: by default a fresh virtualenv per run
+# (--venv), which also proves tests/*/requirements.txt complete. A test leg sets
+# CMR_ANSIBLE_TEST_ORIGIN=1: its own long-lived virtualenv gets the requirements once
+# (--requirements) and every later run skips building a virtualenv.
+if [[ "${CMR_ANSIBLE_TEST_ORIGIN:-0}" == 1 ]]; then
+    ANSIBLE_TEST_ENV=(--requirements)
+else
+    ANSIBLE_TEST_ENV=(--venv)
+fi
 COLL_NS=coldmailreseller
 COLL_NAME=cmr
 COLL_FQCN="$COLL_NS.$COLL_NAME"
