@@ -14,16 +14,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MAKE="${MAKE:-make}"
 
 # sanity, units and integration run on the developer virtualenv's ansible-core (2.19); the
-# core-* stages are the other test legs (tests/legs/). The long legs run two at a time: much of
-# an integration run waits on the simulator, so two legs share the 2 cores of a CI machine.
+# core-* stages are the other test legs (tests/legs/). The long stages run two at a time: much
+# of an integration run waits on the simulator, so two of them share the 2 cores of a CI machine.
 ALL_STAGES=(
     venv
     simulator-tests
     sanity
     units
-    integration
+    integration+core-2.18
     core-2.16+core-2.21
-    core-2.18
     playbooks
     runner
     lint
