@@ -26,7 +26,7 @@ help:
 	@echo "make sanity           ansible-test sanity"
 	@echo "make units            ansible-test units"
 	@echo "make integration      ansible-test integration against a fresh simulator"
-	@echo "make core-2.16        sanity, units and integration on another ansible-core (one of: $(LEGS))"
+	@echo "make core-2.16        sanity, units, integration, playbooks on another ansible-core ($(LEGS))"
 	@echo "make legs             every core-* leg, one after the other"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
 	@echo "make runner           run the demo through ansible-runner as AWX / Automation Platform do"

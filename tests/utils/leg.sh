@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# One test leg: the collection's sanity, unit and integration tests on another ansible-core
-# release than the developer virtualenv's (see tests/legs/README.md).
+# One test leg: the collection's sanity, unit and integration tests and the example playbooks
+# on another ansible-core release than the developer virtualenv's (see tests/legs/README.md).
 #
-#   tests/utils/leg.sh RELEASE [sanity|units|integration ...]   (default: all three)
+#   tests/utils/leg.sh RELEASE [sanity|units|integration|playbooks ...]   (default: all four)
 #   tests/utils/leg.sh RELEASE venv                             only make the leg's virtualenv
 #   tests/utils/leg.sh --list                                   the legs tests/legs/ defines
 #
@@ -20,10 +20,10 @@ if [[ "${1:-}" == --list ]]; then
     exit 0
 fi
 
-release="${1:?usage: $0 RELEASE [sanity|units|integration ...]}"
+release="${1:?usage: $0 RELEASE [sanity|units|integration|playbooks ...]}"
 shift
 steps=("$@")
-[[ ${#steps[@]} -gt 0 ]] || steps=(sanity units integration)
+[[ ${#steps[@]} -gt 0 ]] || steps=(sanity units integration playbooks)
 requirements="$ROOT/tests/legs/core-$release.txt"
 [[ -f "$requirements" ]] || die "no test leg for ansible-core $release: $requirements does not exist"
 
@@ -76,7 +76,10 @@ for step in "${steps[@]}"; do
     case "$step" in
         sanity | units) command=("$ROOT/tests/utils/ansible-test.sh" "$step") ;;
         integration) command=("$ROOT/tests/utils/integration.sh") ;;
-        *) die "unknown step $step (sanity, units or integration)" ;;
+        # The example playbooks too: they template more than the targets do (numbers in
+        # reports), which is where ansible-core releases differ most.
+        playbooks) command=("$ROOT/tests/utils/playbooks.sh") ;;
+        *) die "unknown step $step (sanity, units, integration or playbooks)" ;;
     esac
     log "ansible-core $release: $step"
     start=$SECONDS

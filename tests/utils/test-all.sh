@@ -104,7 +104,7 @@ for i in "${!names[@]}"; do
     name="${names[i]}"
     case "$name" in
         sanity | units | integration) name="$name (core $core)" ;;
-        core-*) name="${name/core-/sanity+units+integration core }" ;;
+        core-*) name="${name/core-/ansible-core } (4 steps)" ;;
     esac
     line="$(printf '%-42s %-7s %8s' "$name" "${results[i]}" "$(fmt_time "${times[i]}")")"
     [[ -z "${notes[i]}" ]] || line+="  ${notes[i]}"
