@@ -10,13 +10,16 @@ VENV := $(or $(CMR_VENV),.venv)
 VPY := $(VENV)/bin/python
 # Rebuilt only when a requirements file changes (or the venv is deleted).
 VENV_STAMP := $(VENV)/.requirements-installed
+# ansible-rulebook and its own ansible-core for `make eda`, kept apart from the developer tools.
+EDA_VENV := $(or $(CMR_EDA_VENV),.venv-eda)
+EDA_VENV_STAMP := $(EDA_VENV)/.requirements-installed
 UTILS := tests/utils
 
 # The other tested ansible-core releases (tests/legs/core-<release>.txt); `make core-2.16` runs one.
 LEGS := $(patsubst tests/legs/core-%.txt,core-%,$(wildcard tests/legs/core-*.txt))
 
-.PHONY: help venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner lint build \
-        galaxy-import ee docs docs-lint changelog demo benchmark clean
+.PHONY: help venv eda-venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner eda hostile \
+        lint build galaxy-import ee docs docs-lint changelog demo benchmark clean
 
 help:
 	@echo "make demo             run playbooks/demo.yml twice against the simulator (no account needed)"
@@ -30,6 +33,8 @@ help:
 	@echo "make legs             every core-* leg, one after the other"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
 	@echo "make runner           run the demo through ansible-runner as AWX / Automation Platform do"
+	@echo "make eda              the Event-Driven Ansible rulebook with ansible-rulebook against the simulator's webhooks"
+	@echo "make hostile          fuzz modules, client and simulator; TLS; secrets audit (tests/hostile)"
 	@echo "make lint             ansible-lint, production profile"
 	@echo "make build            ansible-galaxy collection build into build/"
 	@echo "make galaxy-import    build, then galaxy-importer on the tarball"
@@ -45,6 +50,14 @@ $(VENV_STAMP): requirements-dev.txt requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 needed, got " + sys.version)'
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $@
+
+eda-venv: $(EDA_VENV_STAMP)
+
+$(EDA_VENV_STAMP): tests/eda/requirements.txt requirements.txt extensions/eda/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 needed, got " + sys.version)'
+	test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r tests/eda/requirements.txt
 	touch $@
 
 # test-all.sh runs `venv` as its first stage, so that its time shows in the summary too.
@@ -79,6 +92,12 @@ playbooks: venv
 
 runner: venv
 	$(UTILS)/runner.sh
+
+eda: venv eda-venv
+	CMR_EDA_VENV=$(abspath $(EDA_VENV)) $(UTILS)/eda.sh
+# Hostile input and secrets: hypothesis and schemathesis fuzzing, TLS, the secrets audit.
+hostile: venv
+	$(UTILS)/hostile.sh
 
 lint: venv
 	$(UTILS)/lint.sh

@@ -39,11 +39,22 @@ options:
   validate_certs:
     description:
       - Verify the TLS certificate of the API server.
+      - V(false) turns verification off for every request of the module, even when the E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) environment variable is set, and the module warns.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A CA certificate file (PEM) or a folder of CA certificates, used instead of the default bundle to verify
+        the TLS certificate of the API server, for example a private CA in front of a sandbox or a test server.
+      - If not set, the file named by the E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) environment variable is used,
+        or else the C(certifi) bundle that C(requests) ships.
+      - Ignored when O(validate_certs=false).
+    type: path
+    version_added: 0.2.0
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, more than 0 and at most 3600.
     type: float
     default: 30
   api_retries:
@@ -51,11 +62,12 @@ options:
       - How many times a request that failed with HTTP 429, a 5xx status or a connection error is retried.
       - A write that may already have been applied is never re-sent, whatever this value says;
         the module re-reads the state instead.
+      - From 0 to 100.
     type: int
     default: 5
   api_retry_timeout:
     description:
-      - Total seconds a module may spend waiting between retries, across all its requests.
+      - Total seconds a module may spend waiting between retries, across all its requests, from 0 to 86400.
     type: float
     default: 60
   report_errors:
@@ -70,6 +82,9 @@ notes:
   - "The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
     use them with C(connection: local) or C(delegate_to: localhost)."
   - The client paces itself below CMR's limit of 5 requests per second per key and honours C(Retry-After).
+  - An option that names or selects a CMR object (an ID, an e-mail address, a domain name, a search text) must not be
+    empty when it is set; an empty value fails the task before any request, so a variable that rendered empty never
+    selects every object of the account.
 requirements:
   - requests
   - voluptuous
@@ -105,6 +120,17 @@ options:
       - The default is CMR's documented standard rate. Change it if your account has negotiated pricing.
     type: float
     default: 3.0
+"""
+
+    # The resource modules (those that change something): their uniform cmr_plan return value,
+    # built once in module_utils/_engine.py. RETURN cannot use fragments, so each module's
+    # RETURN repeats the same cmr_plan entry.
+    PLAN = r"""
+options: {}
+notes:
+  - Like every resource module of the collection, this module returns RV(cmr_plan) - what it plans (check mode) or did,
+    with the natural key and the cost of each resource. Enable the P(coldmailreseller.cmr.plan#callback) callback
+    to see one Terraform-style plan, with its total cost, for a whole run.
 """
 
     # Used together with ATTRIBUTES by modules that only read.

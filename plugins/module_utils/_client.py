@@ -17,6 +17,8 @@ sent). A write that may have reached the server is never re-sent; the error says
 from __future__ import annotations
 
 import json
+import math
+import os
 import random
 import socket
 import ssl
@@ -27,10 +29,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact, redact_text
 
 try:
     import requests
+    import urllib3
     from urllib3.exceptions import NewConnectionError
 except ImportError:
     HAS_REQUESTS = False
@@ -43,6 +46,13 @@ UNEXPECTED = "unexpected response from CMR"
 MAYBE_APPLIED = "the request may have been applied: check the current state before sending it again"
 USER_AGENT = "coldmailreseller.cmr (Ansible collection)"
 SNIPPET = 300  # characters of a non-JSON body quoted in messages and reports
+MAX_CMR_MESSAGE = 500  # characters of CMR's own message quoted in an error (it may echo a huge input)
+# Upper bounds of the client's numbers: larger values are typos, and some overflow the socket layer.
+MAX_TIMEOUT = 3600.0
+MAX_RETRIES = 100
+MAX_RETRY_TIMEOUT = 86400.0
+CA_OPTIONS = ("set ca_path (or the REQUESTS_CA_BUNDLE environment variable) to the CA certificate that signed it, "
+              "or validate_certs=false to skip the check")
 MAX_PAGES = 10000  # a server that ignores `page` must not make get_all loop forever
 
 # error_callback(method, full_path, query, payload, response); arguments are already redacted.
@@ -138,6 +148,7 @@ class CmrClient:
         *,
         sandbox: bool = False,
         validate_certs: bool = True,
+        ca_path: str | None = None,
         timeout: float = 30.0,
         retries: int = 5,
         retry_timeout: float = 60.0,
@@ -148,6 +159,7 @@ class CmrClient:
         error_callback: ErrorCallback | None = None,
     ) -> None:
         _check_options(api_url, api_key, sandbox)
+        _check_ca_path(ca_path)
         _check_limits(timeout=timeout, api_retries=retries, api_retry_timeout=retry_timeout)
         self._base = api_url.rstrip("/")
         self._base_path = urlsplit(self._base).path
@@ -162,8 +174,13 @@ class CmrClient:
         self._last_request: float | None = None
         self.writes_applied = 0  # writes CMR accepted in this run: a later failure still leaves the account changed
         self._sleep = time.sleep  # replaced in unit tests
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+        # session's `verify`, which would turn verification back on for validate_certs=false.
+        self._verify: bool | str = (ca_path or True) if validate_certs else False
+        if not validate_certs:
+            # The module warns once in its result; urllib3's per-request warning would only repeat it.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self._session = requests.Session()
-        self._session.verify = validate_certs
         self._session.headers.update({
             _api.SANDBOX_API_KEY_HEADER if sandbox else _api.API_KEY_HEADER: api_key,
             "Accept": "application/json",
@@ -217,6 +234,12 @@ class CmrClient:
             response = self._send(endpoint, query, body)
         except requests.exceptions.RequestException as exc:
             return self._transport_failure(endpoint, exc)
+        except UnicodeError as exc:
+            # requests decodes a redirect's Location as UTF-8 even with allow_redirects=False.
+            return _Failure(self._error(endpoint, None, f"{UNEXPECTED}: unreadable redirect ({exc}); check api_url"), False)
+        except OSError as exc:
+            # Not a RequestException: requests raises a bare OSError for an unusable CA bundle (e.g. REQUESTS_CA_BUNDLE).
+            return _Failure(self._error(endpoint, None, f"cannot verify TLS certificates: {exc}; {CA_OPTIONS}"), False)
         status = response.status_code
         if status == 429:
             # Rate limited: the server refused the request, so any endpoint may be re-sent.
@@ -238,6 +261,7 @@ class CmrClient:
         return self._session.request(
             endpoint.method, self._base + endpoint.path, params=_query_params(query), json=body,
             headers=headers, timeout=self._timeout, allow_redirects=False,  # a redirected POST would become a GET
+            verify=self._verify,
         )
 
     def _pace(self) -> None:
@@ -254,6 +278,9 @@ class CmrClient:
         kind = _transport_kind(exc)
         what = _describe(exc, self._timeout)
         if kind == "fatal":
+            if _is_certificate_error(exc):
+                message = f"the TLS certificate of CMR at {self._base} could not be verified ({what}); {CA_OPTIONS}"
+                return _Failure(self._error(endpoint, None, message), False)
             return _Failure(self._error(endpoint, None, f"cannot reach CMR at {self._base}: {what}"), False)
         if kind == "not sent":
             return _Failure(self._error(endpoint, None, f"could not connect to CMR at {self._base}: {what}"), True)
@@ -308,7 +335,7 @@ class CmrClient:
         raise self._final_error(endpoint, query, None, failure)
 
     def _error(self, endpoint: _api.Endpoint, status: int | None, message: str, data: t.Any = None, maybe_applied: bool = False) -> CmrApiError:
-        return CmrApiError(status, self._scrub(message), endpoint.method, endpoint.path, data, maybe_applied)
+        return CmrApiError(status, cap(self._scrub(message), MAX_CMR_MESSAGE), endpoint.method, endpoint.path, data, maybe_applied)
 
     def _scrub(self, text: str) -> str:
         # The key only travels as a header; this guards against a server or library echoing it.
@@ -346,7 +373,7 @@ class CmrClient:
         self._pace()
         self._session.request(
             _api.SEND_ERRORS.method, self._base + _api.SEND_ERRORS.path, json=report,
-            timeout=self._timeout, allow_redirects=False,
+            timeout=self._timeout, allow_redirects=False, verify=self._verify,
         )
 
 
@@ -371,10 +398,15 @@ def call_unless_missing(client: CmrClient, endpoint: _api.Endpoint, query: t.Map
 def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
     if not HAS_REQUESTS:
         raise CmrConfigError("the Python library 'requests' is required by coldmailreseller.cmr")
-    if not api_key:
+    if not api_key or not api_key.strip():
         raise CmrConfigError("api_key is empty: set api_key or CMR_API_KEY")
-    if urlsplit(api_url or "").scheme not in ("http", "https"):
-        raise CmrConfigError(f"api_url must be an http(s) URL, got {api_url!r}")
+    try:
+        parts = urlsplit(api_url or "")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise CmrConfigError(f"api_url is not a valid URL ({exc}): {cap(api_url, 200)!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CmrConfigError(f"api_url must be an http(s) URL with a host name, got {cap(api_url, 200)!r}")
     if sandbox and api_url.rstrip("/").lower() == _api.DEFAULT_API_URL.lower():
         raise CmrConfigError(
             "sandbox=true needs the sandbox's own api_url (option api_url or CMR_API_URL): "
@@ -382,14 +414,27 @@ def _check_options(api_url: str, api_key: str, sandbox: bool) -> None:
         )
 
 
+def _check_ca_path(ca_path: str | None) -> None:
+    if ca_path and not os.path.exists(ca_path):
+        raise CmrConfigError(f"ca_path {ca_path!r} does not exist: give a CA certificate file (PEM) or a folder of them")
+
+
 def _check_limits(timeout: float, api_retries: int, api_retry_timeout: float) -> None:
     """Reject numbers requests would turn into a traceback, or that make no sense (named as the options)."""
-    if timeout <= 0:
-        raise CmrConfigError(f"timeout must be a number of seconds greater than 0, got {timeout:g}")
-    if api_retries < 0:
-        raise CmrConfigError(f"api_retries must be 0 or more, got {api_retries}")
-    if api_retry_timeout < 0:
-        raise CmrConfigError(f"api_retry_timeout must be 0 or more seconds, got {api_retry_timeout:g}")
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise CmrConfigError(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, got {timeout:g}")
+    if not 0 <= api_retries <= MAX_RETRIES:
+        raise CmrConfigError(f"api_retries must be from 0 to {MAX_RETRIES}, got {api_retries}")
+    if not (math.isfinite(api_retry_timeout) and 0 <= api_retry_timeout <= MAX_RETRY_TIMEOUT):
+        raise CmrConfigError(f"api_retry_timeout must be from 0 to {MAX_RETRY_TIMEOUT:g} seconds, got {api_retry_timeout:g}")
+
+
+def cap(text: t.Any, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out (messages quote input that may be huge)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
 
 
 def _query_params(query: t.Mapping[str, t.Any] | None) -> dict | None:
@@ -428,6 +473,10 @@ def _transport_kind(exc: Exception) -> str:
             isinstance(item, (NewConnectionError, ConnectionRefusedError, socket.gaierror)) for item in chain):
         return "not sent"  # refused, DNS failure or connect error: the TCP connection never existed
     return "maybe sent"  # read timeout, reset, dropped connection: the body may have been received
+
+
+def _is_certificate_error(exc: Exception) -> bool:
+    return any(isinstance(item, (ssl.SSLCertVerificationError, ssl.CertificateError)) for item in _causes(exc))
 
 
 def _describe(exc: Exception, timeout: float) -> str:
@@ -481,7 +530,9 @@ def _report_body(response: requests.Response) -> t.Any:
 
 
 def _snippet(content: bytes) -> str:
-    return content[:SNIPPET].decode("utf-8", "replace")
+    """The start of a body for messages and reports, secrets masked (redacted before it is cut,
+    so a secret value on the cut cannot slip through half-masked)."""
+    return redact_text(content[:64 * 1024].decode("utf-8", "replace"))[:SNIPPET]
 
 
 def _json_text(value: t.Any) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import NONE, UPDATE, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, RESULT_KEY, UPDATE, Change, Plan, Resource, plan_report
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 
 try:
@@ -202,6 +202,12 @@ def needs_update(desired: Record, current: Record) -> bool:
     if not same_value(desired, current):
         return True
     return desired.type == "MX" and desired.priority is not None and desired.priority != current.priority
+
+
+def changed_record_fields(old: Record, new: Record) -> tuple[str, ...]:
+    """The names of what an update rewrites (the plan line lists names, not values)."""
+    fields = () if same_value(new, old) else ("value",)
+    return fields + (("priority",) if new.priority != old.priority else ())
 
 
 # --- API translation -----------------------------------------------------------------------------
@@ -550,10 +556,23 @@ class RecordSet(Resource):
         plan = self.plan()
         final = plan.records.predicted()
         if plan.changed and not self.module.check_mode:
-            final = self.apply(plan)
+            try:
+                final = self.apply(plan)
+            except CmrApiError as exc:
+                final = t.cast(RecordSetChange, self.settle_lost_answer(exc)).records.predicted()
         result = {"changed": plan.changed, "diff": plan.diff(), "summary": plan.records.summary()}
         result.update(self.report(plan.wanted, final))
+        result[RESULT_KEY] = plan_report("dns_records", self.domain, self.record_changes(plan.records), self.module.check_mode)
         return result
+
+    def record_changes(self, records: RecordSetPlan) -> list[Change]:
+        """One plan line per DNS record, named ``<domain> <type> <host> <value>``."""
+        def line(action: str, record: Record, fields: tuple[str, ...] = ()) -> Change:
+            return Change(action, "dns_record", "%s %s" % (self.domain, record.describe()), fields=fields)
+
+        changes = [line(DELETE, record) for record in records.deletes]
+        changes += [line(UPDATE, new, changed_record_fields(old, new)) for old, new in records.updates]
+        return changes + [line(CREATE, record) for record in records.creates]
 
     def report(self, wanted: list[Wanted], final: list[Record]) -> dict[str, t.Any]:
         """Module-specific result keys: by default the whole record set after the task."""

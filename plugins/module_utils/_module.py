@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -19,6 +20,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client impor
     REQUESTS_IMPORT_ERROR,
     CmrApiError,
     CmrClient,
+    cap,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
 
@@ -35,11 +37,72 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},
     "sandbox": {"type": "bool", "default": False, "fallback": (env_fallback, ["CMR_SANDBOX"])},
     "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
     "timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
     "api_retry_timeout": {"type": "float", "default": 60.0},
     "report_errors": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_REPORT_ERRORS"])},
 }
+
+
+# Options that name or select CMR objects, in any module. A value that is given must hold
+# something: a variable that rendered empty must never widen a selection (a partner-wide list
+# read without a filter) or pick an object by accident.
+IDENTIFIER_OPTIONS = frozenset((
+    "user_id", "email", "mailbox_id", "subscription_id", "order_id", "credential_id",
+    "domain", "name", "names", "username", "search", "keyword", "country_code",
+))
+
+# A wait longer than a week is a typo, not a plan.
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+
+# The longest message a module fails with; longer text (CMR echoing a huge input) is cut.
+MAX_MESSAGE = 1000
+
+
+class _CmrAnsibleModule(AnsibleModule):
+    """AnsibleModule whose failure is one line, never shows a no_log option and is never a traceback.
+
+    Messages quote the task's input (AnsibleModule's own type errors too), which may hold line
+    breaks, e.g. a TXT value; they are shown escaped so that the error stays one line.
+    ansible-core forgets every no_log value when one dict or list-of-dict option cannot be read
+    (a list of strings where dicts belong), and would then print api_key in ``invocation``:
+    the no_log options are masked again before any failure.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except (OverflowError, TypeError, ValueError) as exc:
+            # ansible-core's validation raises on some input instead of failing: .inf for an int
+            # option, a boolean where a dict of suboptions belongs.
+            self.fail_json(msg=_unreadable_options(self.argument_spec, getattr(self, "params", None) or {}, exc))
+
+    def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
+        for name, option in self.argument_spec.items():
+            value = (getattr(self, "params", None) or {}).get(name)
+            if option.get("no_log") and isinstance(value, str) and value:
+                self.no_log_values.add(value)
+        lines = str(msg).splitlines()
+        super().fail_json(msg="\\n".join(lines) if len(lines) > 1 else str(msg), **kwargs)
+
+
+def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
+    """One line naming the option ansible-core could not read, when it can be found."""
+    for name, option in spec.items():
+        value = params.get(name)
+        if option.get("type") in ("int", "float") and _non_finite(value):
+            return "%s must be a finite number, got %s" % (name, value)
+        if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
+            return "%s must be a dict, got %s" % (name, type(value).__name__)
+    return "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _non_finite(value: t.Any) -> bool:
+    try:
+        return not isinstance(value, bool) and not math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 class CmrModuleError(Exception):
@@ -60,11 +123,15 @@ class CmrModule:
     def __init__(self, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.ansible = _CmrAnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self._check_requirements()
-        self._check_wait_timeout()
-        self.client = self._build_client()
+        # Every input check runs before the first request, so a bad value never half-applies a task.
+        self._check_inputs()
+        self.client: t.Optional[CmrClient] = None  # built by run(), inside the one-line error handling
+        if not self.params["validate_certs"] and self.params["api_url"].lower().startswith("https:"):
+            self.warn("validate_certs is false: the TLS certificate of %s is not verified, so anyone on the network path "
+                      "could read the API key; use ca_path for a private CA instead" % self.params["api_url"])
 
     @property
     def check_mode(self) -> bool:
@@ -78,7 +145,7 @@ class CmrModule:
         self.ansible.warn(message)
 
     def fail(self, message: str, **details: t.Any) -> t.NoReturn:
-        self.ansible.fail_json(msg=message, **details)
+        self.ansible.fail_json(msg=cap(message, MAX_MESSAGE), **details)
         raise AssertionError("unreachable")  # fail_json exits; this keeps type checkers honest
 
     def exit(self, **result: t.Any) -> t.NoReturn:
@@ -88,6 +155,7 @@ class CmrModule:
     def run(self, fn: t.Callable[[], dict[str, t.Any]]) -> t.NoReturn:
         """Run ``fn`` and exit with its result, or fail with one line."""
         try:
+            self.client = self._build_client()
             result = fn()
         except CmrModuleError as exc:
             self.fail_after_writes(str(exc), **exc.details)
@@ -100,8 +168,8 @@ class CmrModule:
         self.exit(**result)
 
     def fail_after_writes(self, message: str, **details: t.Any) -> t.NoReturn:
-        """Fail; a run that had CMR accept a write before failing reports changed=true."""
-        if self.client.writes_applied:
+        """Fail; a run that had CMR accept a write (or may have) before failing reports changed=true."""
+        if (self.client is not None and self.client.writes_applied) or details.get("maybe_applied"):
             details["changed"] = True
         self.fail(message, **details)
 
@@ -111,11 +179,14 @@ class CmrModule:
         if not HAS_VOLUPTUOUS:
             self.ansible.fail_json(msg=missing_required_lib("voluptuous"))
 
-    def _check_wait_timeout(self) -> None:
-        # Checked before any request: a bad value found only while waiting would fail after the write.
-        timeout = self.params.get("wait_timeout")
-        if timeout is not None and self.params.get("wait") and timeout <= 0:
-            self.fail("wait_timeout must be a number of seconds greater than 0, got %s; set wait: false not to wait" % timeout)
+    def _check_inputs(self) -> None:
+        problem = (
+            first_problem(non_finite_numbers(self.params))
+            or first_problem(empty_identifiers(self.params))
+            or wait_timeout_problem(self.params)
+        )
+        if problem:
+            self.fail(problem)
 
     def _build_client(self) -> CmrClient:
         p = self.params
@@ -125,13 +196,56 @@ class CmrModule:
                 p["api_key"],
                 sandbox=p["sandbox"],
                 validate_certs=p["validate_certs"],
+                ca_path=p["ca_path"],
                 timeout=p["timeout"],
                 retries=p["api_retries"],
                 retry_timeout=p["api_retry_timeout"],
                 report_errors=p["report_errors"],
             )
         except CmrApiError as exc:  # unusable options (CmrConfigError): nothing was sent
-            self.fail(str(exc))
+            raise CmrModuleError(str(exc)) from exc
+
+
+# --- input checks every module gets -------------------------------------------------------------
+
+def first_problem(problems: t.Iterable[str]) -> t.Optional[str]:
+    return next(iter(problems), None)
+
+
+def non_finite_numbers(value: t.Any, path: str = "") -> t.Iterator[str]:
+    """Every .inf or .nan in the options, nested ones included (no option of this collection takes them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield "%s must be a finite number, got %s" % (path, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from non_finite_numbers(item, "%s.%s" % (path, key) if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from non_finite_numbers(item, "%s[%d]" % (path, index))
+
+
+def empty_identifiers(params: t.Mapping[str, t.Any]) -> t.Iterator[str]:
+    """Identifier and filter options that are set but empty (see IDENTIFIER_OPTIONS)."""
+    for name in sorted(IDENTIFIER_OPTIONS.intersection(params)):
+        value = params[name]
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, str) and not item.strip():
+                where = "%s[%d]" % (name, index) if isinstance(value, list) else name
+                yield ("%s is empty: give a value or leave the option out (an empty value never selects anything; "
+                       "check the variable that sets it)" % where)
+
+
+def wait_timeout_problem(params: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    # Checked before any request: a bad value found only while waiting would fail after the write.
+    timeout = params.get("wait_timeout")
+    if timeout is None or not params.get("wait"):
+        return None
+    if timeout <= 0:
+        return "wait_timeout must be a number of seconds greater than 0, got %s; set wait: false not to wait" % timeout
+    if timeout > MAX_WAIT_TIMEOUT:
+        return "wait_timeout must be at most %d seconds (7 days), got %s" % (MAX_WAIT_TIMEOUT, timeout)
+    return None
 
 
 def describe_api_error(exc: CmrApiError) -> str:

@@ -36,6 +36,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     mailbox_email,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_wallet
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
@@ -63,15 +64,23 @@ def money(amount: float) -> float:
 
 # --- what the task asks for ---------------------------------------------------------------------
 
+def _checked(problem: t.Callable[[t.Any], t.Optional[str]]) -> t.Callable[[t.Any], t.Any]:
+    """A voluptuous validator from a _names check."""
+    def check(value: t.Any) -> t.Any:
+        message = problem(value)
+        if message:
+            raise vol.Invalid(message)
+        return value
+    return check
+
+
 def _mailbox_spec_schema() -> t.Any:
-    text = vol.All(str, vol.Length(min=1))
-    # Only what is never valid in an address is refused here; CMR judges the rest. Checking before
-    # anything is ordered keeps a bad name from failing a later order of the same run.
-    local_part = vol.All(str, vol.Match(r"^\s*[^\s@]+\s*$", msg="must be the part of the address before the @, without spaces"))
+    # Every name CMR refuses is refused here, before the first paid request of the run: a bad
+    # mailbox name must not fail a mailbox order after the domain order of the same task was paid.
     return vol.Schema({
-        vol.Required("username"): local_part,
-        vol.Required("first_name"): text,
-        vol.Required("last_name"): text,
+        vol.Required("username"): _checked(username_problem),
+        vol.Required("first_name"): _checked(person_name_problem),
+        vol.Required("last_name"): _checked(person_name_problem),
         vol.Optional("profile_picture"): vol.Any(None, str),
         vol.Optional("warmup", default=False): vol.Boolean(),
     })
@@ -90,6 +99,9 @@ def parse_mailboxes(option: t.Optional[t.Mapping[str, t.Any]]) -> dict[str, list
         raise CmrModuleError("mailboxes%s: %s" % (where, first.msg)) from None
     result: dict[str, list[MailboxSpec]] = {}
     for domain, specs in valid.items():
+        problem = domain_name_problem(domain)
+        if problem:
+            raise CmrModuleError("mailboxes: the key %s" % problem)
         name = canonical_name(domain)
         seen: set[str] = set()
         for spec in specs:
@@ -107,9 +119,10 @@ def parse_domains(option: t.Optional[t.Sequence[t.Mapping[str, t.Any]]]) -> list
     seen: set[str] = set()
     low, high = _api.ORDER_YEARS_RANGE
     for index, item in enumerate(option or []):
+        problem = domain_name_problem(item["name"])
+        if problem:
+            raise CmrModuleError("domains[%d].name %s" % (index, problem))
         name = canonical_name(item["name"])
-        if not name:
-            raise CmrModuleError("domains[%d].name must not be empty" % index)
         if name in seen:
             raise CmrModuleError("domains lists %s twice" % name)
         years = 1 if item.get("years") is None else item["years"]

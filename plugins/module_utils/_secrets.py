@@ -8,12 +8,14 @@
 """Which fields carry secrets, and how to keep them out of output and error reports.
 
 ``redact`` masks secret values (error reports to CMR, diffs); ``strip_secrets`` removes the
-keys altogether (objects returned by modules). Matching ignores case, ``_`` and ``-`` so one
+keys altogether (objects returned by modules); ``redact_text`` masks them in JSON text that
+could not be parsed (a cut-off answer quoted in an error message). Matching ignores case, ``_`` and ``-`` so one
 entry covers the snake_case name the collection uses and the camelCase name CMR uses.
 """
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 MASK = "********"
@@ -61,3 +63,25 @@ def strip_secrets(obj: t.Any) -> t.Any:
     if isinstance(obj, (list, tuple)):
         return [strip_secrets(item) for item in obj]
     return obj
+
+
+# A secret field's value inside text that is not JSON we could parse (a truncated or broken
+# body): "password": "x", password=x, 'appPassword': 'x'. Every spelling of SECRET_FIELDS, with
+# "_" or "-" between the words, in any letter case.
+_KEY_SPELLINGS = sorted(
+    {"[_-]?".join(re.escape(part) for part in re.split(r"[_-]", name)) for name in SECRET_FIELDS},
+    key=len, reverse=True,
+)
+_SECRET_IN_TEXT = re.compile(
+    r"""(?P<key>(?<![A-Za-z0-9_])["']?(?:%s)["']?\s*[:=]\s*)(?P<value>"(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&;}\]]+)"""
+    % "|".join(_KEY_SPELLINGS),
+    re.IGNORECASE,
+)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the value of every secret field that appears in it replaced by ``MASK``."""
+    def mask(match: re.Match) -> str:
+        quote = match.group("value")[0]
+        return match.group("key") + (quote + MASK + quote if quote in "\"'" else MASK)
+    return _SECRET_IN_TEXT.sub(mask, text)

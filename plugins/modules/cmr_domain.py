@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PLAN
 attributes:
   check_mode:
     support: full
@@ -160,6 +161,77 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cmr_plan:
+  description:
+    - What the task plans (in check mode) or did, in the same form for every resource module of the collection;
+      the P(coldmailreseller.cmr.plan#callback) callback adds it up across a whole run. Never holds secrets.
+  returned: success
+  type: dict
+  sample:
+    action: purchase
+    resource_type: order
+    key: user 6650c1f0a1b2c3d4e5f60718
+    cost: 15.0
+    wallet_balance: 500.0
+    check_mode: true
+    changes:
+      - {action: purchase, resource_type: domain, key: acme-mail.com, cost: 12.0, fields: []}
+      - {action: purchase, resource_type: mailbox, key: jane@acme-mail.com, cost: 3.0, fields: []}
+  contains:
+    action:
+      description:
+        - The most significant action of RV(cmr_plan.changes), in this order - V(purchase), V(renew), V(delete),
+          V(create), V(update); V(none) when the task has nothing to do.
+      type: str
+      returned: success
+      choices: [create, update, delete, purchase, renew, none]
+    resource_type:
+      description: The kind of object the task manages, for example V(user), V(order), V(mailbox) or V(dns_records).
+      type: str
+      returned: success
+    key:
+      description: The natural key of that object (an e-mail address, a domain name), or null when it has none yet.
+      type: str
+      returned: success
+    cost:
+      description: The USD the task spends (or would spend) - the sum of the costs of RV(cmr_plan.changes); 0 when no money moves.
+      type: float
+      returned: success
+    wallet_balance:
+      description: The partner wallet balance in USD the task read while planning a purchase or renewal; null when it read none.
+      type: float
+      returned: success
+    check_mode:
+      description: Whether the task ran in check mode (a plan) or for real (what was done).
+      type: bool
+      returned: success
+    changes:
+      description: One entry per resource the task creates, updates, deletes, buys or renews; empty when there is nothing to do.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        action:
+          description: V(create), V(update), V(delete), V(purchase) (a paid creation) or V(renew) (a paid renewal).
+          type: str
+          returned: success
+        resource_type:
+          description: For example V(user), V(domain), V(mailbox), V(subscription), V(order) or V(dns_record).
+          type: str
+          returned: success
+        key:
+          description: The resource's natural key; for a DNS record C(<domain> <type> <host> [<priority>] <value>).
+          type: str
+          returned: success
+        cost:
+          description: The USD this change spends (the estimate in check mode); 0 when no money moves.
+          type: float
+          returned: success
+        fields:
+          description: The names (never the values) of the settings an update changes; empty for other actions.
+          type: list
+          elements: str
+          returned: success
 domain:
   description:
     - The domain after the task (in check mode, as it would be). Empty after a removal.
@@ -256,7 +328,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains impo
     renewal_prices,
     renewal_window,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
@@ -345,6 +417,17 @@ class Domain(Resource):
                 "CMR does not report %s of a domain, so the current value is unknown; the module sends it and reports a change on every run"
                 % ", ".join(unknown)
             )
+
+    # --- the plan line (cmr_plan) ---------------------------------------------------------------
+    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
+        if "expiry_date" not in plan.changes:
+            return super().plan_changes(plan, obj)
+        price = (plan.extra.get("renewal") or {}).get("price") or 0.0
+        others = tuple(key for key in plan.changes if key != "expiry_date")
+        return [Change(RENEW, self.name, self.natural_key(plan, obj) or "", cost=price, fields=others)]
+
+    def wallet_balance(self) -> t.Optional[float]:
+        return self.funds.wallet_balance if self.funds is not None else None
 
     # --- applying ----------------------------------------------------------------------------
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:

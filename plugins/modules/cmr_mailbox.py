@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PLAN
   - coldmailreseller.cmr._common.PURCHASE
 attributes:
   check_mode:
@@ -161,6 +162,77 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cmr_plan:
+  description:
+    - What the task plans (in check mode) or did, in the same form for every resource module of the collection;
+      the P(coldmailreseller.cmr.plan#callback) callback adds it up across a whole run. Never holds secrets.
+  returned: success
+  type: dict
+  sample:
+    action: purchase
+    resource_type: order
+    key: user 6650c1f0a1b2c3d4e5f60718
+    cost: 15.0
+    wallet_balance: 500.0
+    check_mode: true
+    changes:
+      - {action: purchase, resource_type: domain, key: acme-mail.com, cost: 12.0, fields: []}
+      - {action: purchase, resource_type: mailbox, key: jane@acme-mail.com, cost: 3.0, fields: []}
+  contains:
+    action:
+      description:
+        - The most significant action of RV(cmr_plan.changes), in this order - V(purchase), V(renew), V(delete),
+          V(create), V(update); V(none) when the task has nothing to do.
+      type: str
+      returned: success
+      choices: [create, update, delete, purchase, renew, none]
+    resource_type:
+      description: The kind of object the task manages, for example V(user), V(order), V(mailbox) or V(dns_records).
+      type: str
+      returned: success
+    key:
+      description: The natural key of that object (an e-mail address, a domain name), or null when it has none yet.
+      type: str
+      returned: success
+    cost:
+      description: The USD the task spends (or would spend) - the sum of the costs of RV(cmr_plan.changes); 0 when no money moves.
+      type: float
+      returned: success
+    wallet_balance:
+      description: The partner wallet balance in USD the task read while planning a purchase or renewal; null when it read none.
+      type: float
+      returned: success
+    check_mode:
+      description: Whether the task ran in check mode (a plan) or for real (what was done).
+      type: bool
+      returned: success
+    changes:
+      description: One entry per resource the task creates, updates, deletes, buys or renews; empty when there is nothing to do.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        action:
+          description: V(create), V(update), V(delete), V(purchase) (a paid creation) or V(renew) (a paid renewal).
+          type: str
+          returned: success
+        resource_type:
+          description: For example V(user), V(domain), V(mailbox), V(subscription), V(order) or V(dns_record).
+          type: str
+          returned: success
+        key:
+          description: The resource's natural key; for a DNS record C(<domain> <type> <host> [<priority>] <value>).
+          type: str
+          returned: success
+        cost:
+          description: The USD this change spends (the estimate in check mode); 0 when no money moves.
+          type: float
+          returned: success
+        fields:
+          description: The names (never the values) of the settings an update changes; empty for other actions.
+          type: list
+          elements: str
+          returned: success
 mailbox:
   description:
     - The mailbox after the task (in check mode, as it would be), without credentials. Empty after a removal.
@@ -234,7 +306,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
     WARMUP_CHOICES,
@@ -256,6 +328,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     warmup_after,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -274,11 +347,13 @@ DETAILS = ("first_name", "last_name", "profile_picture")
 
 class Mailbox(Resource):
     name = "mailbox"
+    key_field = "email"
 
     def __init__(self, module: t.Any) -> None:
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
         self.email = self.address()  # validated before the first request; None with mailbox_id
+        check_names(self.params)
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
@@ -357,6 +432,9 @@ class Mailbox(Resource):
     def plan_creation(self) -> Plan:
         email = self.email or ""
         username, domain_name = email.split("@", 1)
+        problem = username_problem(username) or domain_name_problem(domain_name)
+        if problem:  # refused by CMR's mailbox order: say so before anything is read or paid
+            raise CmrModuleError("mailbox %s cannot be created: its address %s" % (email, problem))
         missing = [key for key in ("first_name", "last_name") if not self.params[key]]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
@@ -432,6 +510,22 @@ class Mailbox(Resource):
         result = super().result(plan, obj)
         nothing_bought = {"estimated_cost": 0.0, **self.costing.funds.as_result()}  # wallet_balance None: not read
         return {**nothing_bought, **result}
+
+    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
+        if plan.action == CREATE:  # a new mailbox is a paid mailbox order
+            return [Change(PURCHASE, self.name, self.natural_key(plan, obj) or "", cost=self.costing.plan.total_cost)]
+        return super().plan_changes(plan, obj)
+
+    def wallet_balance(self) -> t.Optional[float]:
+        return self.costing.funds.wallet_balance
+
+
+def check_names(params: t.Mapping[str, t.Any]) -> None:
+    """First and last names CMR would refuse, named as the options."""
+    for key in ("first_name", "last_name"):
+        problem = params[key] is not None and person_name_problem(params[key])
+        if problem:
+            raise CmrModuleError("%s %s" % (key, problem))
 
 
 ARGUMENT_SPEC = dict(

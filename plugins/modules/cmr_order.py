@@ -34,6 +34,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PLAN
   - coldmailreseller.cmr._common.PURCHASE
 attributes:
   check_mode:
@@ -204,6 +205,77 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cmr_plan:
+  description:
+    - What the task plans (in check mode) or did, in the same form for every resource module of the collection;
+      the P(coldmailreseller.cmr.plan#callback) callback adds it up across a whole run. Never holds secrets.
+  returned: success
+  type: dict
+  sample:
+    action: purchase
+    resource_type: order
+    key: user 6650c1f0a1b2c3d4e5f60718
+    cost: 15.0
+    wallet_balance: 500.0
+    check_mode: true
+    changes:
+      - {action: purchase, resource_type: domain, key: acme-mail.com, cost: 12.0, fields: []}
+      - {action: purchase, resource_type: mailbox, key: jane@acme-mail.com, cost: 3.0, fields: []}
+  contains:
+    action:
+      description:
+        - The most significant action of RV(cmr_plan.changes), in this order - V(purchase), V(renew), V(delete),
+          V(create), V(update); V(none) when the task has nothing to do.
+      type: str
+      returned: success
+      choices: [create, update, delete, purchase, renew, none]
+    resource_type:
+      description: The kind of object the task manages, for example V(user), V(order), V(mailbox) or V(dns_records).
+      type: str
+      returned: success
+    key:
+      description: The natural key of that object (an e-mail address, a domain name), or null when it has none yet.
+      type: str
+      returned: success
+    cost:
+      description: The USD the task spends (or would spend) - the sum of the costs of RV(cmr_plan.changes); 0 when no money moves.
+      type: float
+      returned: success
+    wallet_balance:
+      description: The partner wallet balance in USD the task read while planning a purchase or renewal; null when it read none.
+      type: float
+      returned: success
+    check_mode:
+      description: Whether the task ran in check mode (a plan) or for real (what was done).
+      type: bool
+      returned: success
+    changes:
+      description: One entry per resource the task creates, updates, deletes, buys or renews; empty when there is nothing to do.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        action:
+          description: V(create), V(update), V(delete), V(purchase) (a paid creation) or V(renew) (a paid renewal).
+          type: str
+          returned: success
+        resource_type:
+          description: For example V(user), V(domain), V(mailbox), V(subscription), V(order) or V(dns_record).
+          type: str
+          returned: success
+        key:
+          description: The resource's natural key; for a DNS record C(<domain> <type> <host> [<priority>] <value>).
+          type: str
+          returned: success
+        cost:
+          description: The USD this change spends (the estimate in check mode); 0 when no money moves.
+          type: float
+          returned: success
+        fields:
+          description: The names (never the values) of the settings an update changes; empty for other actions.
+          type: list
+          elements: str
+          returned: success
 order:
   description:
     - Without O(order_id), the first order request this task sent (the fields of RV(orders)) with C(confirmed).
@@ -303,7 +375,7 @@ mailboxes:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import NONE, UPDATE, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, NONE, PURCHASE, UPDATE, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -404,6 +476,21 @@ class Order(Resource):
         result.update(self.costing.as_result())
         result["orders"] = [placed.as_dict() for placed in self.placed]
         return result
+
+    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
+        """Each domain and mailbox the order buys, at its price; an unconfirmed order buys nothing yet."""
+        order_plan = self.costing.plan
+        if not self.params["confirm"]:
+            return [Change(CREATE, self.name, ", ".join(order_plan.domain_names + order_plan.emails))]
+        changes = [Change(PURCHASE, "domain", domain.name, cost=domain.price) for domain in order_plan.new_domains]
+        return changes + [Change(PURCHASE, "mailbox", email, cost=order_plan.mailbox_price) for email in order_plan.emails]
+
+    def natural_key(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> t.Optional[str]:
+        # CMR cannot list orders, so an order has no name of its own before it exists: the user's.
+        return self.params["order_id"] or "user %s" % self.user_id
+
+    def wallet_balance(self) -> t.Optional[float]:
+        return self.costing.funds.wallet_balance
 
 
 ARGUMENT_SPEC = dict(

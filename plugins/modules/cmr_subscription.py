@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PLAN
 attributes:
   check_mode:
     support: full
@@ -112,6 +113,77 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cmr_plan:
+  description:
+    - What the task plans (in check mode) or did, in the same form for every resource module of the collection;
+      the P(coldmailreseller.cmr.plan#callback) callback adds it up across a whole run. Never holds secrets.
+  returned: success
+  type: dict
+  sample:
+    action: purchase
+    resource_type: order
+    key: user 6650c1f0a1b2c3d4e5f60718
+    cost: 15.0
+    wallet_balance: 500.0
+    check_mode: true
+    changes:
+      - {action: purchase, resource_type: domain, key: acme-mail.com, cost: 12.0, fields: []}
+      - {action: purchase, resource_type: mailbox, key: jane@acme-mail.com, cost: 3.0, fields: []}
+  contains:
+    action:
+      description:
+        - The most significant action of RV(cmr_plan.changes), in this order - V(purchase), V(renew), V(delete),
+          V(create), V(update); V(none) when the task has nothing to do.
+      type: str
+      returned: success
+      choices: [create, update, delete, purchase, renew, none]
+    resource_type:
+      description: The kind of object the task manages, for example V(user), V(order), V(mailbox) or V(dns_records).
+      type: str
+      returned: success
+    key:
+      description: The natural key of that object (an e-mail address, a domain name), or null when it has none yet.
+      type: str
+      returned: success
+    cost:
+      description: The USD the task spends (or would spend) - the sum of the costs of RV(cmr_plan.changes); 0 when no money moves.
+      type: float
+      returned: success
+    wallet_balance:
+      description: The partner wallet balance in USD the task read while planning a purchase or renewal; null when it read none.
+      type: float
+      returned: success
+    check_mode:
+      description: Whether the task ran in check mode (a plan) or for real (what was done).
+      type: bool
+      returned: success
+    changes:
+      description: One entry per resource the task creates, updates, deletes, buys or renews; empty when there is nothing to do.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        action:
+          description: V(create), V(update), V(delete), V(purchase) (a paid creation) or V(renew) (a paid renewal).
+          type: str
+          returned: success
+        resource_type:
+          description: For example V(user), V(domain), V(mailbox), V(subscription), V(order) or V(dns_record).
+          type: str
+          returned: success
+        key:
+          description: The resource's natural key; for a DNS record C(<domain> <type> <host> [<priority>] <value>).
+          type: str
+          returned: success
+        cost:
+          description: The USD this change spends (the estimate in check mode); 0 when no money moves.
+          type: float
+          returned: success
+        fields:
+          description: The names (never the values) of the settings an update changes; empty for other actions.
+          type: list
+          elements: str
+          returned: success
 subscription:
   description: The subscription after the task (in check mode, as it would be). Empty when O(state=cancelled) finds no subscription.
   returned: always
@@ -190,7 +262,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, UPDATE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
@@ -207,6 +279,7 @@ RENEWED = "renewed"  # pseudo-field of the plan: the period moves on
 
 class Subscription(Resource):
     name = "subscription"
+    key_field = "domain"
     found: t.Optional[dict[str, t.Any]] = None  # what find() saw, also when there is nothing to do
     funds: t.Optional[Funds] = None  # the wallet against the renewal's price, when a renewal is planned
 
@@ -218,6 +291,10 @@ class Subscription(Resource):
     def find(self) -> t.Optional[dict[str, t.Any]]:
         p = self.params
         found = list_subscriptions(self.client, user_id=p["user_id"], domain=p["domain"], subscription_id=p["subscription_id"])
+        domains = sorted({str(sub.get("domain")) for sub in found})
+        if len(domains) > 1:  # never act on one of several: the selection must name one domain's subscription
+            raise CmrModuleError("%s selects the subscriptions of %d domains (%s); name one with subscription_id or domain"
+                                 % (p["subscription_id"] or p["domain"], len(domains), ", ".join(domains[:5])))
         subscription = self.found = current_subscription(found)
         if subscription is None and self.wanted_state == "present":
             raise CmrModuleError("no subscription found for %s" % (p["subscription_id"] or p["domain"]))
@@ -321,6 +398,18 @@ class Subscription(Resource):
         result = super().result(plan, obj if obj is not None else self.found)
         result[self.name] = {key: value for key, value in result[self.name].items() if key not in (RENEWED, "mailboxes")}
         return result
+
+    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
+        key = self.natural_key(plan, obj) or ""
+        if plan.changes.get("status") == _api.SUBSCRIPTION_CANCELLED:  # the workspace and its mailboxes go with it
+            return [Change(DELETE, self.name, key)] + [Change(DELETE, "mailbox", email) for email in plan.extra.get("deleted_mailboxes", [])]
+        others = tuple(name for name in plan.changes if name != RENEWED)
+        if plan.changes.get(RENEWED):
+            return [Change(RENEW, self.name, key, cost=(plan.extra.get("renewal") or {}).get("estimated_cost") or 0.0, fields=others)]
+        return [Change(UPDATE, self.name, key, fields=others)]
+
+    def wallet_balance(self) -> t.Optional[float]:
+        return self.funds.wallet_balance if self.funds is not None else None
 
     def refetch(self, current: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         found = list_subscriptions(self.client, subscription_id=current["subscription_id"])

@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - coldmailreseller.cmr._common
   - coldmailreseller.cmr._common.ATTRIBUTES
+  - coldmailreseller.cmr._common.PLAN
 attributes:
   check_mode:
     support: full
@@ -127,6 +128,77 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+cmr_plan:
+  description:
+    - What the task plans (in check mode) or did, in the same form for every resource module of the collection;
+      the P(coldmailreseller.cmr.plan#callback) callback adds it up across a whole run. Never holds secrets.
+  returned: success
+  type: dict
+  sample:
+    action: purchase
+    resource_type: order
+    key: user 6650c1f0a1b2c3d4e5f60718
+    cost: 15.0
+    wallet_balance: 500.0
+    check_mode: true
+    changes:
+      - {action: purchase, resource_type: domain, key: acme-mail.com, cost: 12.0, fields: []}
+      - {action: purchase, resource_type: mailbox, key: jane@acme-mail.com, cost: 3.0, fields: []}
+  contains:
+    action:
+      description:
+        - The most significant action of RV(cmr_plan.changes), in this order - V(purchase), V(renew), V(delete),
+          V(create), V(update); V(none) when the task has nothing to do.
+      type: str
+      returned: success
+      choices: [create, update, delete, purchase, renew, none]
+    resource_type:
+      description: The kind of object the task manages, for example V(user), V(order), V(mailbox) or V(dns_records).
+      type: str
+      returned: success
+    key:
+      description: The natural key of that object (an e-mail address, a domain name), or null when it has none yet.
+      type: str
+      returned: success
+    cost:
+      description: The USD the task spends (or would spend) - the sum of the costs of RV(cmr_plan.changes); 0 when no money moves.
+      type: float
+      returned: success
+    wallet_balance:
+      description: The partner wallet balance in USD the task read while planning a purchase or renewal; null when it read none.
+      type: float
+      returned: success
+    check_mode:
+      description: Whether the task ran in check mode (a plan) or for real (what was done).
+      type: bool
+      returned: success
+    changes:
+      description: One entry per resource the task creates, updates, deletes, buys or renews; empty when there is nothing to do.
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        action:
+          description: V(create), V(update), V(delete), V(purchase) (a paid creation) or V(renew) (a paid renewal).
+          type: str
+          returned: success
+        resource_type:
+          description: For example V(user), V(domain), V(mailbox), V(subscription), V(order) or V(dns_record).
+          type: str
+          returned: success
+        key:
+          description: The resource's natural key; for a DNS record C(<domain> <type> <host> [<priority>] <value>).
+          type: str
+          returned: success
+        cost:
+          description: The USD this change spends (the estimate in check mode); 0 when no money moves.
+          type: float
+          returned: success
+        fields:
+          description: The names (never the values) of the settings an update changes; empty for other actions.
+          type: list
+          elements: str
+          returned: success
 user:
   description:
     - The user after the task (in check mode, as it would be). Empty after a deletion.
@@ -190,6 +262,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import email_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user, same_email
 
 # REFERENCE §5.3: letters and digits of any script, spaces and . , ' # & ( ) / -
@@ -199,6 +272,11 @@ DEFAULT_LANGUAGE = "en"
 
 class User(Resource):
     name = "user"
+    key_field = "email"
+
+    def __init__(self, module: t.Any) -> None:
+        super().__init__(module)
+        check_text({key: self.params[key] for key in _api.USER_FIELDS})  # before the first request
 
     def find(self) -> t.Optional[dict[str, t.Any]]:
         if self.params["user_id"]:
@@ -212,9 +290,7 @@ class User(Resource):
         return matches[0] if matches else None
 
     def desired(self) -> dict[str, t.Any]:
-        wanted = {key: self.params[key] for key in _api.USER_FIELDS}
-        check_text(wanted)
-        return wanted
+        return {key: self.params[key] for key in _api.USER_FIELDS}
 
     def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
         changes = changed_fields(current, desired)
@@ -270,6 +346,9 @@ def creation_fields(wanted: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 
 def check_text(values: t.Mapping[str, t.Any]) -> None:
+    problem = values.get("email") is not None and email_problem(values["email"])
+    if problem:
+        raise CmrModuleError("email %s" % problem)
     for key, value in values.items():
         if key != "email" and value is not None and not ALLOWED_TEXT.match(value):
             raise CmrModuleError("%s contains characters CMR does not accept (allowed: letters, digits, spaces and . , ' # & ( ) / -)" % key)

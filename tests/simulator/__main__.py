@@ -55,7 +55,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--wallet", type=float, default=1000.0, help="starting wallet balance in USD (default 1000)")
     parser.add_argument("--webhook-url", help="POST signed webhook deliveries to this URL")
     parser.add_argument("--sandbox", action="store_true", help="expect cmr-x-sandbox-api-key instead of cmr-x-api-key")
-    return parser.parse_args(argv)
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate chain (PEM); needs --tls-key")
+    parser.add_argument("--tls-key", help="private key (PEM) of --tls-cert")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stopper)
     status = 0
     try:
-        stopper.server = serve(args.host, args.port, state, args.rate_limit)
+        stopper.server = serve(args.host, args.port, state, args.rate_limit, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
         if not stopper.requested.is_set():  # a signal may arrive as soon as the listening line is out
             stopper.server.serve_forever(poll_interval=0.2)
-    except OSError as err:  # e.g. the port is taken
+    except OSError as err:  # e.g. the port is taken, or an unreadable certificate (ssl.SSLError is an OSError)
         print(f"cmrsim: cannot listen on {args.host}:{args.port}: {err}", file=sys.stderr)
         status = 2
     finally:

@@ -32,6 +32,8 @@ export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}"
 # Localhost only: no inventory file needed, no "provided hosts list is empty" warning.
 export ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+# The run's plan (coldmailreseller.cmr.plan) at the end of each run: what was applied, what it cost.
+export ANSIBLE_CALLBACKS_ENABLED=coldmailreseller.cmr.plan
 
 run_playbook() {  # run_playbook LABEL LOGFILE
     log "$1: ansible-playbook playbooks/demo.yml"
@@ -53,4 +55,5 @@ if grep -Eq 'changed=[1-9]' <<<"$recap"; then
     printf '%s\n' "$recap" >&2
     die "the second run changed something: the playbooks are not idempotent"
 fi
+grep -q '^No changes were made\.' "$WORK/run2.log" || die "the plan callback's summary of the second run is not empty"
 log "second run: changed=0 — the demo is idempotent"

@@ -52,6 +52,28 @@ for section in "OPTIONS (" "EXAMPLES:" "host_type" "keyed_groups" "cache_plugin"
 done
 log "ansible-doc: inventory plugin $COLL_FQCN.cmr"
 
+# The filter plugins render too (their docs live in the plugin file).
+for filter_file in "$COLL_DIR"/plugins/filter/*.py; do
+    [[ -e "$filter_file" ]] || continue
+    filter="$COLL_FQCN.$(basename "$filter_file" .py)"
+    text="$(ansible-doc -t filter "$filter" 2>&1)" || die "ansible-doc -t filter $filter failed: $text"
+    for section in "> FILTER $filter " "EXAMPLES:" "RETURN VALUES:"; do
+        [[ "$text" == *"$section"* ]] || die "ansible-doc -t filter $filter: no '$section' in its output"
+    done
+    log "ansible-doc -t filter $filter"
+done
+
+# And the callback plugins (coldmailreseller.cmr.plan).
+for callback_file in "$COLL_DIR"/plugins/callback/*.py; do
+    [[ -e "$callback_file" ]] || continue
+    callback="$COLL_FQCN.$(basename "$callback_file" .py)"
+    text="$(ansible-doc -t callback "$callback" 2>&1)" || die "ansible-doc -t callback $callback failed: $text"
+    for section in "> CALLBACK $callback " "OPTIONS" "EXAMPLES:"; do
+        [[ "$text" == *"$section"* ]] || die "ansible-doc -t callback $callback: no '$section' in its output"
+    done
+    log "ansible-doc -t callback $callback"
+done
+
 log "antsibull-docs lint-collection-docs --plugin-docs"
 antsibull-docs lint-collection-docs --plugin-docs "$COLL_DIR"
 

@@ -25,6 +25,8 @@ ALL_STAGES=(
     core-2.16+core-2.21
     playbooks
     runner
+    eda
+    hostile
     lint
     changelog
     galaxy-import

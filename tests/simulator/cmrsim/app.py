@@ -12,6 +12,7 @@ import hmac
 import json
 import math
 import os
+import ssl
 import sys
 import threading
 import time
@@ -138,6 +139,22 @@ class SimServer(ThreadingHTTPServer):
         self.verbose = bool(os.environ.get("CMRSIM_VERBOSE"))
         super().__init__(address, Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away or refused the TLS certificate is not a server error: no traceback."""
+        if isinstance(sys.exc_info()[1], OSError):  # ssl.SSLError, ConnectionResetError, BrokenPipeError ...
+            if self.verbose:
+                print(f"cmrsim: connection from {client_address[0]} ended: {sys.exc_info()[1]}", file=sys.stderr)
+            return
+        super().handle_error(request, client_address)
+
+
+def allowed_methods(path: str) -> list[str]:
+    """What the ``Allow`` header lists for ``path``: its routes, HEAD where GET is served, OPTIONS."""
+    methods = known_methods(path)
+    if not methods:
+        return []
+    return sorted(set(methods) | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set()))
+
 
 def query_dict(query_string: str) -> dict[str, str]:
     """Query parameters as ``{name: last value}`` (blank values kept)."""
@@ -151,11 +168,22 @@ class Handler(BaseHTTPRequestHandler):
     server: SimServer
     server_version = "cmrsim/1.0"
 
-    def do_GET(self) -> None:  # noqa: N802  pylint: disable=invalid-name
-        """GET."""
-        self._dispatch()
+    def __getattr__(self, name: str) -> Any:
+        """``do_<METHOD>`` for every method, so that the server, not the standard library's
+        HTML 501 page, answers TRACE, CONNECT or made-up methods (a JSON 405 with ``Allow``)."""
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET  # noqa: N815  pylint: disable=invalid-name
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Requests the standard library refuses before routing (bad request line, too long
+        URI or headers) get the JSON error envelope too, never its HTML page."""
+        text = message or self.responses.get(code, ("Error",))[0]
+        self.log_error("code %d, message %s", code, text)
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unreadable request line: answer with a status line all the same
+            self.request_version = "HTTP/1.0"
+        self._send(Outcome(code, error_body(code, text), headers={"Connection": "close"}))
 
     def log_message(self, format: str, *args: Any) -> None:  # pylint: disable=redefined-builtin
         """Quiet unless CMRSIM_VERBOSE is set (tests start many servers)."""
@@ -164,10 +192,19 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    @property
+    def method(self) -> str:
+        """The method a request is routed by: HEAD is answered as GET, without the body."""
+        return "GET" if self.command == "HEAD" else self.command
+
     def _dispatch(self) -> None:
         try:
             url = urllib.parse.urlsplit(self.path)
-            raw = self._read_body()
+            try:
+                raw = self._read_body()
+            except ValueError:
+                self.send_error(400, "Malformed Content-Length or chunked body")
+                return
             if url.path.startswith(CONTROL_PREFIX):
                 outcome = self._control(url.path, raw)
             elif url.path == PREFIX or url.path.startswith(PREFIX + "/"):
@@ -204,7 +241,8 @@ class Handler(BaseHTTPRequestHandler):
             for name, value in outcome.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":  # HEAD: the headers of the GET answer, no body
+                self.wfile.write(payload)
         except OSError:
             self.close_connection = True  # the client went away; nothing to answer
 
@@ -236,6 +274,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _cmr_outcome(self, path: str, query: dict[str, str], raw: bytes) -> Outcome:
         state = self.server.state
+        if self.command == "OPTIONS":
+            return self._options(path)  # no key needed: it only tells which methods a path serves
         header = "cmr-x-sandbox-api-key" if state.sandbox else "cmr-x-api-key"
         key = self.headers.get(header)
         if not key:
@@ -245,7 +285,7 @@ class Handler(BaseHTTPRequestHandler):
         retry_after = self.server.limiter.check(key)
         if retry_after is not None:
             return Outcome(429, error_body(429, "Too many requests: rate limit exceeded"), headers={"Retry-After": str(retry_after)})
-        rule = take_fault(state, self.command, path)
+        rule = take_fault(state, self.method, path)
         if rule and rule.get("delay"):
             time.sleep(rule["delay"])  # outside the lock: other clients go on meanwhile
         if rule and rule.get("drop"):
@@ -275,10 +315,18 @@ class Handler(BaseHTTPRequestHandler):
             outcome.fault = "delay"
         return outcome
 
+    @staticmethod
+    def _options(path: str) -> Outcome:
+        methods = allowed_methods(path)
+        if not methods:
+            return Outcome(404, error_body(404, f"Route not found: OPTIONS {path}"))
+        allow = ", ".join(methods)
+        return Outcome(200, Reply(data={"allow": methods}, message=f"Allowed methods: {allow}").body(), headers={"Allow": allow})
+
     def _route(self, path: str, query: dict[str, str], raw: bytes) -> Outcome:
-        handler = ROUTES.get((self.command, path))
+        handler = ROUTES.get((self.method, path))
         if handler is None:
-            methods = known_methods(path)
+            methods = allowed_methods(path)
             if methods:
                 return Outcome(405, error_body(405, f"Method {self.command} not allowed on {path}"), headers={"Allow": ", ".join(methods)})
             return Outcome(404, error_body(404, f"Route not found: {self.command} {path}"))
@@ -290,7 +338,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw)
             except ValueError:
                 return Outcome(400, error_body(400, "Malformed JSON body"))
-        return self._run(handler, Ctx(self.server.state, self.command, path, query, body, self.headers, raw))
+        return self._run(handler, Ctx(self.server.state, self.method, path, query, body, self.headers, raw))
 
     def _run(self, handler: Callable[[Ctx], Reply], ctx: Ctx) -> Outcome:
         state = self.server.state
@@ -465,9 +513,24 @@ CONTROL: dict[tuple[str, str], Callable[[SimServer, dict[str, Any]], Any]] = {
 }
 
 
-def serve(host: str, port: int, state: State, rate_limit: float) -> SimServer:
-    """Bind the server (port 0 picks a free one); the caller runs ``serve_forever``."""
+def serve(host: str, port: int, state: State, rate_limit: float, tls: tuple[str, str] | None = None) -> SimServer:
+    """Bind the server (port 0 picks a free one); the caller runs ``serve_forever``.
+
+    ``tls``: ``(certificate chain, private key)`` PEM files to serve HTTPS. The handshake runs in
+    the request's thread (not in ``accept``), so a client that refuses the certificate or never
+    speaks TLS cannot stall the server.
+    """
     server = SimServer((host, port), state, rate_limit)
-    print(f"listening on http://{host}:{server.server_address[1]}", flush=True)
+    scheme = "http"
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(*tls)
+        except OSError:
+            server.server_close()
+            raise
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
+    print(f"listening on {scheme}://{host}:{server.server_address[1]}", flush=True)
     sys.stdout.flush()
     return server

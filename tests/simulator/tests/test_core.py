@@ -74,7 +74,7 @@ def test_wrong_method_is_405_envelope(sim):
     status, reply, headers = sim.api("PATCH", "/users", json={})
     assert status == 405
     assert reply == {"status": 405, "message": "Method PATCH not allowed on /users", "data": None}
-    assert headers["Allow"] == "DELETE, GET, POST, PUT"
+    assert headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, POST, PUT"
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b'{"email": ', b"\xff\xfe"])
@@ -347,3 +347,68 @@ def test_run_due_survives_a_failing_task(capsys):
     state.later(lambda: ran.append(1))
     assert state.run_due() == 2 and ran == [1]
     assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "BREW"])
+def test_any_other_method_is_405_envelope(sim, method):
+    """Not the standard library's HTML 501 page: the JSON envelope, 405 and what the path serves."""
+    status, reply, headers = sim.api(method, "/wallet")
+    assert status == 405
+    assert reply == {"status": 405, "message": f"Method {method} not allowed on /wallet", "data": None}
+    assert headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_other_method_on_unknown_path_is_404_envelope(sim):
+    status, reply, _headers = sim.api("TRACE", "/no/such/thing")
+    assert status == 404 and reply["status"] == 404
+
+
+def test_head_answers_like_get_without_body(sim):
+    get_status, get_body, get_headers = sim.api("GET", "/wallet")
+    status, body, headers = sim.api("HEAD", "/wallet")
+    assert (status, body) == (get_status, None)
+    assert headers["Content-Length"] == get_headers["Content-Length"]
+    assert headers["Content-Type"] == "application/json"
+    assert get_body["data"]["balance"] == 1000
+    assert [entry["method"] for entry in sim.requests()] == ["GET", "HEAD"]
+
+
+def test_head_where_get_is_not_served_is_405(sim):
+    status, body, headers = sim.api("HEAD", "/send-errors")
+    assert (status, body) == (405, None)
+    assert headers["Allow"] == "OPTIONS, POST"
+
+
+def test_head_needs_the_key_like_get(sim):
+    status, _body, _headers = sim.api("HEAD", "/wallet", key=None)
+    assert status == 401
+
+
+def test_options_lists_the_methods_without_a_key(sim):
+    status, reply, headers = sim.api("OPTIONS", "/users", key=None)
+    assert status == 200
+    assert headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, POST, PUT"
+    assert reply["data"] == {"allow": ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]}
+    assert sim.api("OPTIONS", "/no/such/thing")[0] == 404
+
+
+@pytest.mark.parametrize(("raw", "status"), [
+    (b"GET /api/v1/integration/wallet HTTP/9.x\r\n\r\n", 400),
+    (b"GET /api/v1/integration/wallet HTTP/2.0\r\n\r\n", 505),
+    (b"GET /a b c HTTP/1.1\r\n\r\n", 400),
+    (b"POST /api/v1/integration/users HTTP/1.1\r\nContent-Length: ten\r\n\r\n", 400),
+    (b"POST /api/v1/integration/users HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+    (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414),
+])
+def test_requests_refused_before_routing_get_the_envelope(sim, raw, status):
+    """What http.server refuses itself (bad request line, version, length) is answered in JSON, not HTML."""
+    with socket.create_connection((sim.host, sim.port), timeout=5) as conn:
+        conn.sendall(raw)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _sep, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode(), head
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["status"] == status

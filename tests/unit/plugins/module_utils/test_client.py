@@ -236,9 +236,12 @@ def test_sandbox_with_production_url_is_an_error(url: str) -> None:
     assert KEY not in str(caught.value)
 
 
-@pytest.mark.parametrize("url, key", [("customers.example", KEY), ("http://127.0.0.1:1", "")])
+@pytest.mark.parametrize("url, key", [
+    ("customers.example", KEY), ("http://127.0.0.1:1", ""), ("http://127.0.0.1:1", "  "),
+    ("http://[::1", KEY), ("http://127.0.0.1:port/api", KEY), ("http://", KEY), ("https:///api", KEY),
+])
 def test_unusable_options(url: str, key: str) -> None:
-    with pytest.raises(CmrConfigError):
+    with pytest.raises(CmrConfigError, match="^api_(url|key) "):
         CmrClient(url, key)
 
 
@@ -247,6 +250,12 @@ def test_unusable_options(url: str, key: str) -> None:
     ({"timeout": -1.5}, "timeout"),
     ({"retries": -1}, "api_retries"),
     ({"retry_timeout": -1}, "api_retry_timeout"),
+    ({"timeout": float("inf")}, "timeout"),
+    ({"timeout": float("nan")}, "timeout"),
+    ({"timeout": 1e300}, "timeout"),
+    ({"retries": 10 ** 12}, "api_retries"),
+    ({"retry_timeout": float("nan")}, "api_retry_timeout"),
+    ({"retry_timeout": 1e12}, "api_retry_timeout"),
 ])
 def test_unusable_limits_name_the_option(options: dict, option: str) -> None:
     with pytest.raises(CmrConfigError, match="^%s must be" % option):
@@ -288,6 +297,16 @@ def test_broken_response_to_a_write_may_have_been_applied(cmr: FakeCmr) -> None:
         make(cmr.url).call(CREATE_USER, body={"email": "a@example.com"})
     assert caught.value.maybe_applied
     assert len(cmr.seen("/users")) == 1
+
+
+def test_cut_off_answer_is_quoted_without_its_secrets(cmr: FakeCmr) -> None:
+    """A truncated answer is not JSON, so redact() cannot see it: the quoted snippet is masked as text."""
+    cmr.on("/users", Reply(200, b'{"status":200,"data":{"email":"a@example.com","password":"pw-SECRET-1","appPassword":"ap-SEC'))
+    with pytest.raises(CmrApiError, match="body is not JSON") as caught:
+        make(cmr.url).call(GET_USER)
+    assert "pw-SECRET-1" not in str(caught.value) and "ap-SEC" not in str(caught.value)
+    assert "a@example.com" in str(caught.value)
+    assert all("pw-SECRET-1" not in json.dumps(report) for report in cmr.reports())
 
 
 def test_redirect_is_not_followed(cmr: FakeCmr) -> None:
@@ -541,15 +560,22 @@ def test_get_all_data_is_the_list(cmr: FakeCmr) -> None:
 # --- pacing -------------------------------------------------------------------------------
 
 def test_pacing_keeps_min_interval_and_first_request_is_immediate(cmr: FakeCmr) -> None:
+    # The sleeps are recorded rather than timed, so a busy machine cannot make the test flaky.
     client = make(cmr.url, min_interval=0.1)
-    client._sleep = time.sleep
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    client._sleep = sleep
     started = time.monotonic()
     client.call(GET_USER)
-    first = time.monotonic() - started
+    assert slept == []  # the first request does not wait
     client.call(GET_USER)
     client.call(GET_USER)
-    assert first < 0.09
-    assert time.monotonic() - started >= 0.2
+    assert len(slept) <= 2 and all(0 < seconds <= 0.1 for seconds in slept)
+    assert time.monotonic() - started >= 0.2  # three requests, 0.1 s apart at least
 
 
 def test_default_pacing_stays_below_five_requests_per_second(cmr: FakeCmr) -> None:
@@ -607,6 +633,25 @@ def test_error_report_of_a_non_json_body(cmr: FakeCmr) -> None:
     with pytest.raises(CmrApiError):
         make(cmr.url).call(GET_USER)
     assert json.loads(cmr.reports()[0]["response"]) == {"status": 200, "body": "<html>gateway</html>"}
+
+
+def test_a_broken_body_is_redacted_before_it_is_quoted(cmr: FakeCmr) -> None:
+    body = b'{"status": 200, "data": {"appPassword": "app-pw-9", "password": "pw-9"' + b"x" * 400
+    cmr.on("/users", Reply(200, body))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(GET_USER)
+    report = cmr.reports()[0]["response"]
+    for text in (str(caught.value), report):
+        assert "app-pw-9" not in text and "pw-9" not in text
+        assert "********" in text
+
+
+def test_a_huge_cmr_message_is_cut(cmr: FakeCmr) -> None:
+    cmr.on("/users", err(400, "Domain %s is not valid" % ("a" * 10000)))
+    with pytest.raises(CmrApiError) as caught:
+        make(cmr.url).call(GET_USER)
+    assert len(caught.value.message) < 600
+    assert caught.value.message.endswith("more characters)")
 
 
 def test_lost_response_report_says_no_response(cmr: FakeCmr) -> None:
@@ -742,3 +787,22 @@ def test_a_missing_object_is_none_and_every_other_failure_is_raised(cmr: FakeCmr
     with pytest.raises(CmrApiError) as exc:
         call_unless_missing(client, _api.USER_DELETE, query={"userId": "U1"})
     assert exc.value.status == 409
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"timeout": float("nan")}, "timeout must be a number of seconds greater than 0 and at most 3600, got nan"),
+    ({"timeout": float("inf")}, "timeout must be a number of seconds greater than 0 and at most 3600, got inf"),
+    ({"timeout": 1e308}, "timeout must be a number of seconds greater than 0 and at most 3600, got 1e+308"),
+    ({"retry_timeout": float("nan")}, "api_retry_timeout must be from 0 to 86400 seconds, got nan"),
+])
+def test_numbers_the_socket_layer_cannot_take_are_refused(options: dict, message: str) -> None:
+    """Found by fuzzing: a huge timeout overflowed in socket.settimeout() with a traceback."""
+    with pytest.raises(CmrConfigError) as caught:
+        make("http://127.0.0.1:9/api/v1/integration", **options)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[bad/api"])
+def test_unparseable_api_url_is_a_config_error(url: str) -> None:
+    with pytest.raises(CmrConfigError, match="^api_url is not a valid URL"):
+        make(url)

@@ -10,7 +10,21 @@ import typing as t
 
 import pytest
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, UPDATE, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import (
+    CREATE,
+    DELETE,
+    NONE,
+    PURCHASE,
+    RENEW,
+    UPDATE,
+    Change,
+    Plan,
+    Resource,
+    changed_fields,
+    plan_report,
+)
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
 
 
 class FakeModule:
@@ -18,6 +32,10 @@ class FakeModule:
         self.params = params
         self.check_mode = check_mode
         self.client = None
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
 
 
 class Widget(Resource):
@@ -72,6 +90,7 @@ def test_update_diff_lists_only_changed_keys(check_mode: bool) -> None:
 def test_check_mode_predicts_what_the_real_run_returns() -> None:
     predicted = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"}, check_mode=True)[0]
     applied = run({"size": 3, "colour": "blue"}, {"widget_id": "W1", "size": 2, "colour": "red"})[0]
+    assert predicted["cmr_plan"].pop("check_mode") is True and applied["cmr_plan"].pop("check_mode") is False
     assert predicted == applied
 
 
@@ -102,3 +121,85 @@ def test_delete_and_absent_is_idempotent() -> None:
 def test_plan_actions() -> None:
     assert not Plan(NONE).changed
     assert all(Plan(action).changed for action in (CREATE, UPDATE, DELETE))
+
+
+# --- a write whose answer is lost ----------------------------------------------------------------
+
+class LossyWidget(Widget):
+    """Applies (or not) the write, then loses the answer the way a dropped connection does."""
+
+    def __init__(self, module: FakeModule, stored: t.Optional[dict[str, t.Any]], lands: bool, status: t.Optional[int] = None) -> None:
+        super().__init__(module, stored)
+        self.lands = lands
+        self.status = status
+
+    def create(self, desired):
+        if self.lands:
+            super().create(desired)
+        else:
+            self.writes.append("create")
+        raise CmrApiError(self.status, "no answer", "POST", "/widgets", maybe_applied=self.status is None)
+
+
+def test_a_lost_answer_whose_write_shows_is_a_change_with_a_warning() -> None:
+    module = FakeModule({"size": 3})
+    widget = LossyWidget(module, None, lands=True)
+    result = widget.run()
+    assert result["changed"] is True
+    assert result["widget"]["widget_id"] == "W1"
+    assert widget.writes == ["create"]  # never sent twice
+    assert len(module.warnings) == 1 and "was lost" in module.warnings[0]
+
+
+def test_a_lost_answer_whose_write_does_not_show_is_state_unknown_and_changed() -> None:
+    widget = LossyWidget(FakeModule({"size": 3}), None, lands=False)
+    with pytest.raises(CmrModuleError, match="^state unknown: .*the request was not sent again$") as caught:
+        widget.run()
+    assert caught.value.details == {"changed": True, "maybe_applied": True}
+    assert widget.writes == ["create"]
+
+
+def test_an_error_that_is_not_a_lost_answer_is_raised_as_it_is() -> None:
+    widget = LossyWidget(FakeModule({"size": 3}), None, lands=False, status=400)
+    with pytest.raises(CmrApiError, match="no answer"):
+        widget.run()
+
+
+# --- cmr_plan: the uniform plan line every resource module returns -------------------------------
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_cmr_plan_of_a_creation_is_the_same_in_check_mode_and_for_real(check_mode: bool) -> None:
+    result, _widget = run({"name": "blue", "size": 3, "password": "hunter2"}, None, check_mode=check_mode)
+    assert result["cmr_plan"] == {
+        "action": CREATE, "resource_type": "widget", "key": "blue", "cost": 0.0, "wallet_balance": None, "check_mode": check_mode,
+        "changes": [{"action": CREATE, "resource_type": "widget", "key": "blue", "cost": 0.0, "fields": []}],
+    }
+    assert "hunter2" not in repr(result["cmr_plan"])
+
+
+def test_cmr_plan_of_an_update_names_the_changed_fields_not_their_values() -> None:
+    result, _widget = run({"name": "blue", "size": 4, "password": "hunter2"}, {"name": "blue", "size": 3, "widget_id": "W1"})
+    assert result["cmr_plan"]["action"] == UPDATE
+    assert result["cmr_plan"]["changes"][0]["fields"] == ["password", "size"]
+    assert "hunter2" not in repr(result["cmr_plan"])
+
+
+def test_cmr_plan_of_nothing_to_do_has_no_changes() -> None:
+    result, _widget = run({"name": "blue", "size": 3}, {"name": "blue", "size": 3, "widget_id": "W1"})
+    assert result["cmr_plan"]["action"] == NONE
+    assert result["cmr_plan"]["changes"] == []
+    assert result["cmr_plan"]["key"] == "blue"
+
+
+def test_cmr_plan_of_a_deletion_keys_on_what_existed() -> None:
+    result, _widget = run({"widget_id": "W1", "state": "absent"}, {"name": "blue", "size": 3, "widget_id": "W1"})
+    assert result["cmr_plan"]["changes"] == [{"action": DELETE, "resource_type": "widget", "key": "blue", "cost": 0.0, "fields": []}]
+
+
+def test_plan_report_names_the_costliest_action_and_adds_the_costs() -> None:
+    changes = [Change(CREATE, "dns_record", "a"), Change(PURCHASE, "domain", "acme.com", cost=12.1), Change(PURCHASE, "mailbox", "j@acme.com", cost=3.2)]
+    report = plan_report("order", "user U1", changes, check_mode=True, wallet_balance=20.0)
+    assert report["action"] == PURCHASE
+    assert report["cost"] == 15.3
+    assert report["wallet_balance"] == 20.0
+    assert plan_report("order", None, [Change(UPDATE, "x", "k"), Change(RENEW, "domain", "d", cost=1.0)], False)["action"] == RENEW

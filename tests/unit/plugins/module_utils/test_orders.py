@@ -114,7 +114,7 @@ def test_domains_default_to_one_year_and_refuse_duplicates() -> None:
     ({"name": "acme.com", "years": 0}, r"^domains\[0\]\.years must be from 1 to 10, got 0 \(acme.com\)$"),
     ({"name": "acme.com", "years": -2}, r"^domains\[0\]\.years must be from 1 to 10, got -2"),
     ({"name": "acme.com", "years": 11}, r"^domains\[0\]\.years must be from 1 to 10, got 11"),
-    ({"name": " . "}, r"^domains\[0\]\.name must not be empty$"),
+    ({"name": " . "}, r"^domains\[0\]\.name must be a domain name such as acme-outreach.com, got ' \. '$"),
 ])
 def test_bad_domain_items_are_one_line_naming_the_item(item: dict, message: str) -> None:
     with pytest.raises(CmrModuleError, match=message):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, SECRET_FIELDS, is_secret, redact, strip_secrets
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, SECRET_FIELDS, is_secret, redact, redact_text, strip_secrets
 
 ORDER = {
     "userId": "U1",
@@ -64,3 +64,32 @@ def test_scalars_and_empty_values_pass_through(value: object) -> None:
 
 def test_tuples_become_lists() -> None:
     assert redact(({"token": "t"},)) == [{"token": MASK}]
+
+
+@pytest.mark.parametrize("text, secret", [
+    ('{"password": "pw-1", "x": 1}', "pw-1"),
+    ('{"appPassword":"pw-2"', "pw-2"),
+    ("app_password=pw-3&next=1", "pw-3"),
+    ("{'authenticatorSecret': 'pw-4'}", "pw-4"),
+    ('"password": "pw-5 cut in the midd', "pw-5"),
+    ('"clientSecret" : "pw-\\"6"', 'pw-\\"6'),
+])
+def test_redact_text_masks_secret_values_in_text(text: str, secret: str) -> None:
+    redacted = redact_text(text)
+    assert secret not in redacted
+    assert MASK in redacted
+
+
+def test_redact_text_leaves_other_words_alone() -> None:
+    assert redact_text('{"compassword": "x", "email": "a@b.c"}') == '{"compassword": "x", "email": "a@b.c"}'
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A cut-off answer: the value ends where the snippet ends, without its closing quote.
+    ('{"data":{"email":"a@b.com","password":"pw\\"1","appPassword": "ap-cut', '{"data":{"email":"a@b.com","password":"%s","appPassword": "%s"' % (MASK, MASK)),
+    ('{"authenticator_secret":"TOTP","note":"password"}', '{"authenticator_secret":"%s","note":"password"}' % MASK),
+    ('{"password":', '{"password":'),
+    ('not json at all', 'not json at all'),
+])
+def test_redact_text(text: str, expected: str) -> None:
+    assert redact_text(text) == expected

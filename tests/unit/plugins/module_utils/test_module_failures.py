@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) coldmailreseller.cmr contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""CmrModule's failures for input ansible-core itself mishandles (found by fuzzing, tests/hostile).
+
+Each case fails during argument validation, before any request: api_url points nowhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import typing as t
+
+import pytest
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19: the module reads its arguments from basic._ANSIBLE_ARGS
+    from ansible.module_utils import basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any]) -> t.Iterator[None]:
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+from ansible_collections.coldmailreseller.cmr.plugins.modules import cmr_dns_records, cmr_domain, cmr_order, cmr_user
+
+KEY = "unit-" + "key-4f8a2c9e7b1d3a5c"
+BASE = {"api_key": KEY, "api_url": "http://127.0.0.1:9/api/v1/integration"}
+
+
+def run(module: t.Any, args: dict[str, t.Any]) -> dict[str, t.Any]:
+    out = io.StringIO()
+    with patch_module_args({**BASE, **args}), contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        module.main()
+    return json.loads(out.getvalue())
+
+
+def test_api_key_stays_masked_when_ansible_core_drops_no_log_values() -> None:
+    """A list of strings where dicts belong makes ansible-core forget every no_log value."""
+    result = run(cmr_dns_records, {"user_id": "U1", "domain": "a.com", "records": [], "keep": ["not-a-dict"]})
+    assert result["failed"]
+    assert KEY not in json.dumps(result)
+    assert result["invocation"]["module_args"]["api_key"] != KEY
+
+
+@pytest.mark.parametrize("value", [float("inf"), "inf", float("-inf")])  # nan: ansible-core refuses it itself
+def test_non_finite_integer_is_one_line_naming_the_option(value: t.Any) -> None:
+    result = run(cmr_domain, {"user_id": "U1", "name": "a.com", "wait_timeout": value})
+    assert result["failed"]
+    assert result["msg"].startswith("wait_timeout must be a finite number, got ")
+
+
+def test_boolean_for_a_dict_of_suboptions_is_one_line_naming_the_option() -> None:
+    result = run(cmr_order, {"user_id": "U1", "domains": [{"name": "a.com"}], "confirm": True, "google": True})
+    assert result["msg"] == "google must be a dict, got bool"
+
+
+def test_line_breaks_quoted_from_input_are_escaped() -> None:
+    result = run(cmr_user, {"email": "a@b.com", "report_errors": "v=DMARC1; p=none\nrua=mailto:x@y.com"})
+    assert result["failed"] and "\n" not in result["msg"]
+    assert "p=none\\nrua=mailto" in result["msg"]
