@@ -71,14 +71,20 @@ class _CmrAnsibleModule(AnsibleModule):
     """
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        self._reading_options = True
         try:
             super().__init__(*args, **kwargs)
         except (OverflowError, TypeError, ValueError) as exc:
             # ansible-core's validation raises on some input instead of failing: .inf for an int
             # option, a boolean where a dict of suboptions belongs.
             self.fail_json(msg=_unreadable_options(self.argument_spec, getattr(self, "params", None) or {}, exc))
+        self._reading_options = False
 
     def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
+        if self._reading_options:
+            # ansible-core < 2.19 does not raise on .inf for an int option but fails with its own
+            # type error ("unable to convert to int"): the same message on every release.
+            msg = _named_problem(self.argument_spec, getattr(self, "params", None) or {}) or msg
         for name, option in self.argument_spec.items():
             value = (getattr(self, "params", None) or {}).get(name)
             if option.get("no_log") and isinstance(value, str) and value:
@@ -89,13 +95,18 @@ class _CmrAnsibleModule(AnsibleModule):
 
 def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
     """One line naming the option ansible-core could not read, when it can be found."""
+    return _named_problem(spec, params) or "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _named_problem(spec: dict[str, t.Any], params: dict[str, t.Any]) -> t.Optional[str]:
+    """The option ansible-core's validation mishandles (see _CmrAnsibleModule), if any."""
     for name, option in spec.items():
         value = params.get(name)
         if option.get("type") in ("int", "float") and _non_finite(value):
             return "%s must be a finite number, got %s" % (name, value)
         if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
             return "%s must be a dict, got %s" % (name, type(value).__name__)
-    return "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+    return None
 
 
 def _non_finite(value: t.Any) -> bool:
