@@ -71,11 +71,16 @@ export CMR_RESULTS_DIR="$ROOT/tests/output/legs/$release"
 export CMR_ANSIBLE_TEST_ORIGIN=1
 
 fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+# The report names how many integration targets ran: all of them (hidden ones are setup roles).
+targets=0
+for aliases in "$ROOT"/tests/integration/targets/*/aliases; do
+    grep -qx hidden "$aliases" || targets=$((targets + 1))
+done
 failed=() report=()
 for step in "${steps[@]}"; do
     case "$step" in
         sanity | units) command=("$ROOT/tests/utils/ansible-test.sh" "$step") ;;
-        integration) command=("$ROOT/tests/utils/integration.sh") ;;
+        integration) command=("$ROOT/tests/utils/integration.sh") ;;  # every target
         # The example playbooks too: they template more than the targets do (numbers in
         # reports), which is where ansible-core releases differ most.
         playbooks) command=("$ROOT/tests/utils/playbooks.sh") ;;
@@ -84,8 +89,16 @@ for step in "${steps[@]}"; do
     log "ansible-core $release: $step"
     start=$SECONDS
     if "${command[@]}"; then result=passed; else result=FAILED; failed+=("$step"); fi
-    report+=("$(printf '%-12s %-7s %8s' "$step" "$result" "$(fmt_time $((SECONDS - start)))")")
+    label="$step"
+    [[ "$step" != integration ]] || label="integration ($targets targets)"
+    report+=("$(printf '%-26s %-7s %8s' "$label" "$result" "$(fmt_time $((SECONDS - start)))")")
 done
-printf '\n-------- ansible-core %s (Python %s) --------\n' "$release" "$version" >&2
+core="$("$leg_venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')"
+printf '\n-------- ansible-core %s (Python %s) --------\n' "$core" "$version" >&2
 printf '%s\n' "${report[@]}" >&2
+# make test prints these lines under the leg in its summary.
+if [[ -n "${CMR_STEPS_FILE:-}" ]]; then
+    printf 'ansible-core %s on Python %s\n' "$core" "$version" >"$CMR_STEPS_FILE"
+    printf '%s\n' "${report[@]}" >>"$CMR_STEPS_FILE"
+fi
 [[ ${#failed[@]} -eq 0 ]] || die "ansible-core $release: ${failed[*]} failed"

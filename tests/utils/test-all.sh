@@ -6,24 +6,28 @@
 #
 # Each stage is a make target, so `make <stage>` reruns one of them alone. STAGE may join
 # stages with "+" (core-2.16+core-2.21): they run at the same time, each writing to its own
-# log, which is printed when all of them have ended. A stage may skip itself (a test leg whose
+# log, which is printed when all of them have ended; each one's time runs from the start of
+# the group to its own end. A test leg also writes its steps and their times to
+# $CMR_STEPS_FILE; the summary lists them under the leg. A stage may skip itself (a test leg whose
 # interpreter this machine lacks): it writes the reason to $CMR_SKIP_FILE and succeeds; the
 # summary shows it as skipped, with the reason.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MAKE="${MAKE:-make}"
 
-# sanity, units and integration run on the developer virtualenv's ansible-core (2.19); the
-# core-* stages are the other test legs (tests/legs/). The long stages run two at a time: much
-# of an integration run waits on the simulator, so two of them share the 2 cores of a CI machine.
+# sanity, units, integration and playbooks run on the developer virtualenv's ansible-core
+# (2.19); the core-* stages are the other test legs (tests/legs/), each running sanity, units,
+# every integration target and the example playbooks on its own ansible-core. The 2.19
+# integration and playbooks and the three legs run at the same time: an integration run mostly
+# waits (on the simulator's asynchronous operations and on the client's pacing of 0.25 s
+# between requests), so four of them share the 2 cores of a CI machine far better than
+# they would run one after the other.
 ALL_STAGES=(
     venv
     simulator-tests
     sanity
     units
-    integration+core-2.18
-    core-2.16+core-2.21
-    playbooks
+    integration+playbooks+core-2.16+core-2.18+core-2.21
     runner
     eda
     hostile
@@ -63,28 +67,30 @@ record() {
 run_stage() {  # run_stage STAGE: in the foreground, output to the terminal
     local stage="$1" start=$SECONDS
     printf '\n======== %s ========\n' "$stage"
-    CMR_SKIP_FILE="$status_dir/$stage.skip" "$MAKE" --no-print-directory -C "$ROOT" "$stage" </dev/null
+    CMR_SKIP_FILE="$status_dir/$stage.skip" CMR_STEPS_FILE="$status_dir/$stage.steps" \
+        "$MAKE" --no-print-directory -C "$ROOT" "$stage" </dev/null
     record "$stage" $? $((SECONDS - start))
 }
 
 run_together() {  # run_together STAGE...: at the same time, output buffered per stage
-    local stage pids=() starts=() i
+    local stage pids=() start=$SECONDS i
     printf '\n======== %s (at the same time) ========\n' "$*"
     for stage in "$@"; do
-        starts+=("$SECONDS")
-        CMR_SKIP_FILE="$status_dir/$stage.skip" "$MAKE" --no-print-directory -C "$ROOT" "$stage" \
-            </dev/null >"$status_dir/$stage.log" 2>&1 &
+        # Each stage notes its own exit status and end time (waiting in order would not).
+        (
+            CMR_SKIP_FILE="$status_dir/$stage.skip" CMR_STEPS_FILE="$status_dir/$stage.steps" \
+                "$MAKE" --no-print-directory -C "$ROOT" "$stage" </dev/null >"$status_dir/$stage.log" 2>&1
+            printf '%s %s\n' "$?" "$SECONDS" >"$status_dir/$stage.end"
+        ) &
         pids+=($!)
     done
-    local stages=("$@") rcs=() ends=()
-    for i in "${!pids[@]}"; do
-        wait "${pids[i]}"
-        rcs+=($?) ends+=("$SECONDS")
-    done
-    for i in "${!stages[@]}"; do
-        printf '\n======== %s ========\n' "${stages[i]}"
-        cat "$status_dir/${stages[i]}.log"
-        record "${stages[i]}" "${rcs[i]}" $((ends[i] - starts[i]))
+    wait "${pids[@]}"
+    local rc end
+    for stage in "$@"; do
+        printf '\n======== %s ========\n' "$stage"
+        cat "$status_dir/$stage.log"
+        read -r rc end <"$status_dir/$stage.end" || { rc=1 end=$SECONDS; }
+        record "$stage" "$rc" $((end - start))
     done
 }
 
@@ -105,12 +111,16 @@ printf '\n======== summary ========\n'
 for i in "${!names[@]}"; do
     name="${names[i]}"
     case "$name" in
-        sanity | units | integration) name="$name (core $core)" ;;
-        core-*) name="${name/core-/ansible-core } (4 steps)" ;;
+        sanity | units | integration | playbooks) name="$name (core $core)" ;;
+        core-*) name="${name/core-/ansible-core } leg" ;;
     esac
     line="$(printf '%-42s %-7s %8s' "$name" "${results[i]}" "$(fmt_time "${times[i]}")")"
     [[ -z "${notes[i]}" ]] || line+="  ${notes[i]}"
     printf '%s\n' "$line"
+    # A test leg's own steps (tests/utils/leg.sh writes them), indented under it.
+    if [[ -s "$status_dir/${names[i]}.steps" ]]; then
+        sed 's/^/    /' "$status_dir/${names[i]}.steps"
+    fi
     case "${results[i]}" in
         passed) ;;
         skipped) skipped=$((skipped + 1)) ;;
