@@ -25,7 +25,14 @@ if grep -Eq "^- 'voluptuous.*# from collection $COLL_FQCN'" <<<"$introspected"; 
     log "voluptuous is listed among the collection's requirements"
     voluptuous_dropped=false
 elif grep -Fq "Excluding requirement 'voluptuous' from '$COLL_FQCN'" <<<"$introspected"; then
-    log "ansible-builder drops voluptuous (its built-in test-package list): the EE definition must add it"
+    # Prove the reason: the name is on ansible-builder's own list, and the same requirements
+    # file, given as the EE definition's requirements (which that list does not filter), keeps it.
+    "$PY" -c 'import sys; from ansible_builder._target_scripts.introspect import EXCLUDE_REQUIREMENTS as e; sys.exit("voluptuous" not in e)' ||
+        die "ansible-builder dropped voluptuous although its EXCLUDE_REQUIREMENTS does not name it: check requirements.txt"
+    as_user="$(ansible-builder introspect --user-pip "$COLL_DIR/requirements.txt" "$COLLECTIONS_ROOT" 2>&1)"
+    grep -Eq "^- 'voluptuous.*# from collection user'" <<<"$as_user" ||
+        die "requirements.txt given as the EE's own requirements does not yield voluptuous either: $as_user"
+    log "ansible-builder drops voluptuous by name (EXCLUDE_REQUIREMENTS, its built-in test-package list); the EE definition must add it"
     voluptuous_dropped=true
 else
     die "voluptuous is neither among the collection's requirements nor excluded by ansible-builder (meta/execution-environment.yml, requirements.txt)"
