@@ -19,7 +19,7 @@ UTILS := tests/utils
 LEGS := $(patsubst tests/legs/core-%.txt,core-%,$(wildcard tests/legs/core-*.txt))
 
 .PHONY: help venv eda-venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner eda hostile \
-        lint build galaxy-import ee docs docs-lint changelog demo benchmark clean
+        lint build galaxy-import ee docs docs-lint changelog demo benchmark reliability clean
 
 help:
 	@echo "make demo             run playbooks/demo.yml twice against the simulator (no account needed)"
@@ -41,6 +41,7 @@ help:
 	@echo "make ee               ansible-builder introspect + create (execution environment, no image build)"
 	@echo "make docs             antsibull-docs lint + HTML site in build/docs/html"
 	@echo "make benchmark        requests and wall time: the collection's modules vs the same work as plain uri tasks"
+	@echo "make reliability      run the fleet_load and fault_matrix targets and rewrite docs/reliability.md"
 	@echo "make changelog        lint changelogs/fragments (and regenerate CHANGELOG.rst once released)"
 	@echo "make clean            remove build/, .cache/ and tests/output/"
 
@@ -133,6 +134,10 @@ demo: venv
 # Results in build/benchmark/results.md; docs/developer/BENCHMARK.md summarises them.
 benchmark: venv
 	tests/benchmark/run.sh
+
+# Faults survived and the fleet load at the API's limit, measured again into docs/reliability.md.
+reliability: venv
+	$(UTILS)/reliability.sh
 
 clean:
 	rm -rf build .cache tests/output

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
 
-    # The connection options every module shares (DESIGN §3).
+    # The connection options every module shares (docs/developer/DESIGN.md#common-options).
     DOCUMENTATION = r"""
 options:
   api_key:
@@ -78,10 +78,36 @@ options:
       - If not set, the value of the E(CMR_REPORT_ERRORS) environment variable is used.
     type: bool
     default: true
+  api_rate_limit:
+    description:
+      - The most requests per second this module sends with O(api_key) to O(api_url), counted over any one-second
+        window, from 0 to 1000. CMR allows 5 per key; lower it when other tools use the same key at the same time.
+      - A request counts from just before it is sent until one second after its answer arrived, so the server never
+        sees more than this many in a second, however long the network or the server takes.
+      - V(0) turns pacing off; answers HTTP 429 are still retried after their C(Retry-After).
+      - If not set, the value of the E(CMR_API_RATE_LIMIT) environment variable is used.
+    type: float
+    default: 5
+    version_added: 0.2.0
+  api_rate_shared:
+    description:
+      - Share the O(api_rate_limit) budget with every other process of the same user on this machine that uses the same
+        O(api_url) and O(api_key) (forks, loops, parallel plays), and make them all wait out a C(Retry-After) that one of
+        them receives. With V(false) each task paces only itself.
+      - The budget is a small file, readable by its owner only, in the C(coldmailreseller.cmr) folder of
+        E(XDG_CACHE_HOME) (default C(~/.cache)), named by a SHA-256 hash of the URL and key, never the key itself.
+        A process that dies while it holds the file's lock releases it, so nothing stale is left behind.
+      - When that folder cannot be used (a read-only home folder), the task warns and paces only itself.
+      - If not set, the value of the E(CMR_API_RATE_SHARED) environment variable is used.
+    type: bool
+    default: true
+    version_added: 0.2.0
 notes:
   - "The modules run on the controller (or wherever the task is delegated) and talk to the CMR API over HTTPS;
     use them with C(connection: local) or C(delegate_to: localhost)."
-  - The client paces itself below CMR's limit of 5 requests per second per key and honours C(Retry-After).
+  - Every task that uses one key on one controller shares one budget of O(api_rate_limit) requests per second
+    (see O(api_rate_shared)), so C(forks), loops and parallel plays together stay within CMR's limit of 5 requests per
+    second per key; a C(Retry-After) answer pauses them all.
   - An option that names or selects a CMR object (an ID, an e-mail address, a domain name, a search text) must not be
     empty when it is set; an empty value fails the task before any request, so a variable that rendered empty never
     selects every object of the account.

@@ -8,7 +8,7 @@
 """The CMR API map: every path, query parameter and camelCase field name lives here.
 
 The rest of the collection speaks snake_case and refers to these constants, so a correction
-to an inferred part of the API (see REFERENCE.md, marked *inferred* there) touches this file
+to an inferred part of the API (see docs/developer/API.md, marked *inferred* there) touches this file
 only.
 """
 
@@ -30,7 +30,7 @@ class Endpoint:
     ``retry_safe`` says whether sending the request twice cannot duplicate work (reads and
     writes of explicit values). ``spends_money`` marks requests that charge the wallet: they
     go on a fresh connection and are never re-sent once they may have reached the server.
-    ``inferred`` marks paths the public docs do not show (REFERENCE.md §1). ``read_only`` marks
+    ``inferred`` marks paths the public docs do not show (docs/developer/API.md#sources-and-confidence). ``read_only`` marks
     POSTs that only read (availability, prices): safe to repeat, and not a change of the account.
     """
 
@@ -72,11 +72,11 @@ def from_api(fields: t.Mapping[str, str], obj: t.Mapping[str, t.Any]) -> dict[st
     return {key: obj.get(api_name) for key, api_name in fields.items()}
 
 
-# --- users (REFERENCE §5) ---------------------------------------------------------------
+# --- users (docs/developer/API.md#users) ---------------------------------------------------------------
 USERS_LIST = Endpoint("GET", "/users/list")  # query: page, limit, search (names inferred)
 USER = Endpoint("GET", "/users")  # query: userId
 USER_CREATE = Endpoint("POST", "/users")
-USER_UPDATE = Endpoint("PUT", "/users")  # query: userId; full object (REFERENCE §14.16)
+USER_UPDATE = Endpoint("PUT", "/users")  # query: userId; full object (docs/developer/API.md#user-update-body)
 USER_DELETE = Endpoint("DELETE", "/users")  # query: userId
 USERS_LIST_KEY = "users"  # data.users (inferred)
 USER_ID = "userId"
@@ -107,16 +107,16 @@ USER_READ_ONLY_FIELDS = {"user_id": "userId", "created_at": "createdAt"}  # crea
 DOMAIN_COUNT = "domainCount"
 MAILBOX_COUNT = "mailboxCount"
 
-# --- geo (REFERENCE §5.6, §5.7) -----------------------------------------------------------
+# --- geo (docs/developer/API.md#geo) -----------------------------------------------------------
 GEO_COUNTRIES = Endpoint("GET", "/geo/countries")  # data: {name: code}
 GEO_STATES = Endpoint("GET", "/geo/states")  # query: countryCode; data: {name: code}
 COUNTRY_CODE = "countryCode"
 
-# --- wallet (REFERENCE §10.5, path and shape inferred) ------------------------------------
+# --- wallet (docs/developer/API.md#wallet, path and shape inferred) ------------------------------------
 WALLET = Endpoint("GET", "/wallet", inferred=True)
 WALLET_FIELDS = {"balance": "balance", "currency": "currency"}
 
-# --- envelope and pagination (REFERENCE §3.1, §3.4), used by _client.py ---------------------
+# --- envelope and pagination (docs/developer/API.md#authentication-and-envelope, #pagination), used by _client.py ---------------------
 ENVELOPE_STATUS = "status"  # every answer is {status, message, data}
 ENVELOPE_MESSAGE = "message"
 ENVELOPE_DATA = "data"
@@ -127,7 +127,7 @@ PAGINATION = "pagination"  # subscriptions: data.pagination; pre-warmup: the key
 CURRENT_PAGE = "currentPage"
 TOTAL_PAGES = "totalPages"
 
-# --- domains (REFERENCE §6.1-§6.10) ---------------------------------------------------------
+# --- domains (docs/developer/API.md#domains) ---------------------------------------------------------
 # Domain names travel as names (not IDs) in every body below; userId goes in the body except
 # where the query is noted.
 DOMAINS_BY_USER = Endpoint("GET", "/domains/by-user")  # query: userId (+ page/limit, inferred); data: [Domain]
@@ -153,7 +153,7 @@ APP_NAME = "appName"
 SERVICE_PROVIDER = "serviceProvider"
 SERVICE_PROVIDERS = ("GOOGLE", "MICROSOFT")
 
-# Domain object (GET /domains/by-user; REFERENCE §6.5, key names partly inferred). Values are
+# Domain object (GET /domains/by-user; docs/developer/API.md#domains, key names partly inferred). Values are
 # paths into the object: ("domainForwarding", "forwardTo") reads data["domainForwarding"]["forwardTo"];
 # a null parent (forwarding not configured) reads as None.
 DOMAIN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -171,18 +171,18 @@ DOMAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "forward_to": ("domainForwarding", "forwardTo"),  # inferred
     "mask_forwarding": ("domainForwarding", "maskForwarding"),  # inferred
     "email_forward_to": ("emailForwarding", "forwardTo"),  # inferred
-    "google_client_id": ("clientId",),  # inferred; write-only in the documented API (§6.9)
-    "google_app_name": ("appName",),  # inferred; write-only in the documented API (§6.9)
+    "google_client_id": ("clientId",),  # inferred; write-only in the documented API (API.md#forwarding-and-oauth-client)
+    "google_app_name": ("appName",),  # inferred; write-only in the documented API (API.md#forwarding-and-oauth-client)
 }
-# Settings the documented API accepts but does not report back (DESIGN §2 "State CMR does not
-# report back"): when a response lacks them the value is unknown, not "unset".
+# Settings the documented API accepts but does not report back
+# (docs/developer/DESIGN.md#unreported-settings): when a response lacks them the value is unknown, not "unset".
 DOMAIN_UNREPORTED = frozenset(("forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name"))
 DOMAIN_STATUS_ACTIVE = "ACTIVE"
 DOMAIN_STATUS_GRACE_PERIOD = "GRACE_PERIOD"
 DOMAIN_STATUS_RENEWING = "RENEWING"
-DOMAIN_RENEWAL_WINDOW_DAYS = 45  # an ACTIVE domain is renewable this many days before expiry (REFERENCE §6.1)
+DOMAIN_RENEWAL_WINDOW_DAYS = 45  # an ACTIVE domain is renewable this many days before expiry (docs/developer/API.md#domain-renewal)
 
-# POST /domains/renewal-price answer items (REFERENCE §6.2); renewalPrice is a decimal string.
+# POST /domains/renewal-price answer items (docs/developer/API.md#domain-renewal); renewalPrice is a decimal string.
 RENEWAL_PRICE_FIELDS = {
     "name": "domainName",
     "domain_id": "domainId",
@@ -192,7 +192,7 @@ RENEWAL_PRICE_FIELDS = {
     "auto_renew": "autoRenew",
 }
 
-# Availability answers (REFERENCE §6.6, shape inferred) and has-workspace (§6.7).
+# Availability answers (shape inferred) and has-workspace (docs/developer/API.md#availability-and-workspaces).
 AVAILABILITY_FIELDS = {"name": "domain", "available": "available", "price": "price"}
 DOMAIN_SUGGEST_TLDS = "tlds"  # inferred
 WORKSPACE_ITEM_SUCCESS = "success"  # bulk has-workspace item: true = no workspace found
@@ -213,7 +213,7 @@ def from_api_paths(fields: t.Mapping[str, tuple[str, ...]], obj: t.Mapping[str, 
     return result
 
 
-# --- DNS (REFERENCE §6.11) ---------------------------------------------------------------------
+# --- DNS (docs/developer/API.md#dns) ---------------------------------------------------------------------
 # All calls carry ?userId=; CMR answers 403/404 itself for a domain the user does not own, so no
 # user or domain lookup is needed before a DNS call.
 DNS_RECORDS = Endpoint("GET", "/dns")  # query: userId, domain; data: {records, disabledRecords}
@@ -232,16 +232,16 @@ DNS_RECORD_FIELDS = {
     "priority": "priority",  # MX only; CMR shows "" for the others
     "excluded_dmarc_tags": "excludedDMARCtags",  # _dmarc TXT only, otherwise 400
 }
-# Tags CMR appends to a _dmarc TXT value unless excluded (REFERENCE §6.11), in CMR's order.
+# Tags CMR appends to a _dmarc TXT value unless excluded (docs/developer/API.md#dns), in CMR's order.
 DMARC_APPENDED_TAGS = ("rua", "ruf", "fo", "rf", "ri", "pct", "sp", "aspf", "adkim")
 
 
-# --- orders, mailboxes, warmup, subscriptions (REFERENCE §7-§9, §12; issue 5) ------------------
+# --- orders, mailboxes, warmup, subscriptions (API.md#orders, #mailboxes, #warm-up, #subscriptions, #prices) ------------------
 # Shared names used here and defined above: USER_ID, AUTO_RENEW, SERVICE_PROVIDER, FORWARD_TO,
 # DOMAIN (one name in a body), DOMAINS, SERVICE_PROVIDERS.
 
 # Orders: userId goes in the query of every call. Every write that can charge the wallet is
-# spends_money: sent once on a fresh connection and never re-sent (DESIGN §2).
+# spends_money: sent once on a fresh connection and never re-sent (docs/developer/DESIGN.md#paid-requests).
 ORDER_CREATE = Endpoint("POST", "/orders/json", spends_money=True)  # body: OrderCreateJsonRequest; async
 MAILBOX_ORDER_CREATE = Endpoint("POST", "/orders/create-mailbox-order/json", spends_money=True)  # body: subscriptionId XOR domainId, mailboxes; async
 ORDER_PROCESS = Endpoint("POST", "/orders/process", spends_money=True, inferred=True)  # body: orderId (inferred); async
@@ -256,12 +256,12 @@ ORDER_DOMAINS = "domains"
 ORDER_MAILBOXES = "mailboxes"  # {domain name: [mailbox spec]}
 ORDER_SUBSCRIPTION_ID = "subscriptionId"  # mailbox order on an active subscription ...
 ORDER_DOMAIN_ID = "domainId"  # ... or on a domain whose subscription ended (never both)
-DEFAULT_SERVICE_PROVIDER = "GOOGLE"  # what CMR assumes when an order names none (REFERENCE §4)
+DEFAULT_SERVICE_PROVIDER = "GOOGLE"  # what CMR assumes when an order names none (docs/developer/API.md#status-values)
 ORDER_GOOGLE = "google"
 ORDER_MICROSOFT_OAUTH_ROUTE = "microsoftOauthRoute"
 GOOGLE_OAUTH_FIELDS = {"oauth_route": "googleOauthRoute", "client_id": "clientId", "app_name": "appName"}
 ORDER_DOMAIN_FIELDS = {"name": "domain", "years": "years", "forward_to": "forwardTo"}
-ORDER_YEARS_RANGE = (1, 10)  # registration years CMR accepts per domain (inferred: REFERENCE §7.2 only says integer)
+ORDER_YEARS_RANGE = (1, 10)  # registration years CMR accepts per domain (inferred: docs/developer/API.md#orders only says integer)
 ORDER_MAILBOX_FIELDS = {
     "username": "username",
     "first_name": "firstName",
@@ -269,7 +269,7 @@ ORDER_MAILBOX_FIELDS = {
     "profile_picture": "profilePicture",
     "warmup": "onWarmup",
 }
-# Order object (GET /orders/details); the whole shape is inferred (REFERENCE §7.7, §14.7).
+# Order object (GET /orders/details); the whole shape is inferred (docs/developer/API.md#orders, #gaps).
 ORDER_FIELDS = {
     "order_id": "orderId",
     "user_id": "userId",
@@ -279,11 +279,11 @@ ORDER_FIELDS = {
     "total_price": "totalPrice",
     "created_at": "createdAt",
 }
-ORDER_STATUS_UNCONFIRMED = "UNCONFIRMED"  # inferred vocabulary (REFERENCE §4)
+ORDER_STATUS_UNCONFIRMED = "UNCONFIRMED"  # inferred vocabulary (docs/developer/API.md#status-values)
 ORDER_STATUS_FAILED = "FAILED"
 ORDER_STATUS_FIELD = "status"  # in GET /orders/status data
 
-# Mailboxes (REFERENCE §8). Mailbox GET shapes are inferred; credentials only come from the
+# Mailboxes (docs/developer/API.md#mailboxes). Mailbox GET shapes are inferred; credentials only come from the
 # admin-details call and are stripped from everything the modules return (_secrets.py).
 MAILBOXES_BY_USER = Endpoint("GET", "/mailboxes/single")  # query: userId (+ page/limit, inferred); data: [Mailbox]
 MAILBOX = Endpoint("GET", "/mailboxes/mailbox")  # query: mailboxId; data: Mailbox
@@ -319,10 +319,10 @@ MAILBOX_CREDENTIAL_FIELDS = {  # admin details only
 }
 MAILBOX_UPDATE_FIELDS = {"first_name": "firstName", "last_name": "lastName", "profile_picture": "profilePicture"}
 MAILBOX_STATUS_ACTIVE = "ACTIVE"
-MAILBOX_STATUS_EXPIRED = "EXPIRED"  # the subscription lapsed (REFERENCE §4)
-MAILBOX_REMOVAL_CUTOFF_HOURS = 24  # removal only earlier than this before the subscription expiry (REFERENCE §8.3)
+MAILBOX_STATUS_EXPIRED = "EXPIRED"  # the subscription lapsed (docs/developer/API.md#status-values)
+MAILBOX_REMOVAL_CUTOFF_HOURS = 24  # removal only earlier than this before the subscription expiry (docs/developer/API.md#mailboxes)
 
-# Warmup (REFERENCE §8.5, help guide). The toggle endpoint is deliberately absent: it flips the
+# Warmup (docs/developer/API.md#warm-up, help guide). The toggle endpoint is deliberately absent: it flips the
 # state and is not idempotent; the status endpoint sets an explicit value.
 WARMUP_ENROL = Endpoint("POST", "/mailboxes/warmup", spends_money=True)  # query: mailboxId; prorated charge; async
 WARMUP_SET_STATUS = Endpoint("PATCH", "/mailboxes/warmup/status")  # query: mailboxId; body: status (ACTIVE documented, PAUSED assumed)
@@ -346,10 +346,10 @@ WARMUP_SETTINGS_FIELDS = {
     "maximum_delay_between_warmup_emails": "maximumDelayBetweenWarmupEmails",
 }
 # Write-only in the documented API; the simulator reports it on the mailbox under this key
-# (inferred). When a response lacks it, the settings are unknown (DESIGN §2).
+# (inferred). When a response lacks it, the settings are unknown (docs/developer/DESIGN.md#unreported-settings).
 MAILBOX_WARMUP_SETTINGS = "warmupSettings"
 
-# Subscriptions (REFERENCE §9). GET /subscriptions is partner-wide; userId is an optional filter.
+# Subscriptions (docs/developer/API.md#subscriptions). GET /subscriptions is partner-wide; userId is an optional filter.
 SUBSCRIPTIONS = Endpoint("GET", "/subscriptions")  # query: status, componentSubscriptionId, domain, userId, page, limit
 SUBSCRIPTIONS_KEY = "subscriptions"  # data.subscriptions (+ data.pagination)
 SUBSCRIPTION_QUERY_ID = "componentSubscriptionId"
@@ -378,10 +378,85 @@ SUBSCRIPTION_ACTIVE = "ACTIVE"
 SUBSCRIPTION_RENEWING = "RENEWING"
 SUBSCRIPTION_PAST_DUE = "PAST_DUE"
 SUBSCRIPTION_CANCELLED = "CANCELLED"
-SUBSCRIPTION_EXPIRED = "EXPIRED"
-# Days before periodEnd from which a manual renewal is accepted. Not documented (REFERENCE §9.2
+# Days before periodEnd from which a manual renewal is accepted. Not documented (docs/developer/API.md#subscriptions
 # only says manual and automatic renewal share the same eligibility); inferred, matches the simulator.
 SUBSCRIPTION_RENEWAL_WINDOW_DAYS = 7
 
-# Pricing (REFERENCE §12): the documented standard monthly price of one mailbox, used for estimates.
+# Pricing (docs/developer/API.md#prices): the documented standard monthly price of one mailbox, used for estimates.
 STANDARD_MAILBOX_PRICE = 3.00
+
+
+# --- exports to sending platforms, OAuth re-export, validation (docs/developer/API.md#exports-and-platform-credentials) --
+# CMR stores a NEW credential on every POST (no de-duplication): the modules list first and
+# update in place with PUT, which keeps the credentialId. Passwords are never returned.
+PLATFORM_CREDENTIALS = Endpoint("GET", "/exports/platform-credentials")  # query: userId; data: {APP: {connected, credentials: [...]}}
+PLATFORM_CREDENTIAL_ADD = Endpoint("POST", "/exports/platform-credential")  # query: userId; body: app, credentials, metadata, orgId
+PLATFORM_CREDENTIAL_UPDATE = Endpoint("PUT", "/exports/platform-credential")  # query: userId; body: credentialId + what changes
+PLATFORM_CREDENTIAL_REMOVE = Endpoint("DELETE", "/exports/platform-credential")  # query: userId, credentialId
+PLATFORM_EXPORT = Endpoint("POST", "/exports/platform-exports")  # query: userId; body: credentialId, componentMailboxIds; async
+PLATFORM_APPS = ("EMAILBISON", "REACHINBOX", "SMARTLEAD", "INSTANTLY")
+PLATFORM_APP = "app"
+PLATFORM_CREDENTIALS_KEY = "credentials"  # data.<APP>.credentials, and the login object in request bodies
+PLATFORM_CONNECTED = "connected"
+CREDENTIAL_ID = "credentialId"
+CREDENTIAL_EMAIL = "email"
+CREDENTIAL_PASSWORD = "password"
+CREDENTIAL_METADATA = "metadata"
+CREDENTIAL_ORG_ID = "orgId"  # Instantly workspace (the help guide: PUT {"orgId": …}); top level
+CREDENTIAL_FIELDS = {"credential_id": "credentialId", "email": "email", "connected_at": "connectedAt", "org_id": "orgId"}
+CREDENTIAL_METADATA_FIELDS = {"app_base_url": "appBaseUrl", "client_id": "clientId", "app_name": "appName", "workspace": "workspace"}
+PLATFORM_APP_NEEDS_METADATA = "EMAILBISON"  # the live login needs metadata.appBaseUrl
+# Apidog names the array componentMailboxIds, the help guide mailboxIds (docs/developer/API.md#export-mailbox-ids).
+PLATFORM_EXPORT_MAILBOX_IDS = "componentMailboxIds"
+# Inferred read fields of a Mailbox (the simulator reports them): the platform exports queued
+# or done for it, each {credentialId, app, status, exportedAt}.
+MAILBOX_PLATFORM_EXPORTS = "platformExports"
+PLATFORM_EXPORT_FIELDS = {"export_id": "exportId", "credential_id": "credentialId", "app": "app", "status": "status", "exported_at": "exportedAt"}
+PLATFORM_EXPORT_IN_PROGRESS = "IN_PROGRESS"
+
+MAILBOX_VALIDATE = Endpoint("POST", "/mailboxes/validate-mailbox", read_only=True)  # query: userId; body: mailboxId (inferred)
+VALIDATION_VALID = "valid"  # inferred answer: {mailboxId, email, status, valid, checks: {smtp, mx, spf, dkim, dmarc}}
+VALIDATION_CHECKS = "checks"
+MAILBOX_OAUTH_EXPORT = Endpoint("POST", "/mailboxes/oauth")  # query: userId; body: mailboxId + google{…} | microsoft{…}; async
+OAUTH_GOOGLE = "google"
+OAUTH_MICROSOFT = "microsoft"
+OAUTH_MICROSOFT_ROUTE = "microsoftOauthRoute"
+# Inferred read fields of a Mailbox: the OAuth export's progress (IN_PROGRESS, EXPORTED) and time.
+MAILBOX_EXPORT_STATUS = "exportStatus"
+MAILBOX_EXPORTED_AT = "exportedAt"
+EXPORT_IN_PROGRESS = "IN_PROGRESS"
+EXPORT_DONE = "EXPORTED"
+
+# --- pre-warmed domain packages (docs/developer/API.md#pre-warmed-domains) ---------------------------------
+PREWARMUP_INVENTORY = Endpoint("GET", "/pre-warmup")  # query: serviceProvider, contains, page, limit; data: {inventory, currentPage, totalPages, ...}
+PREWARMUP_ORDER = Endpoint("POST", "/pre-warmup/order", spends_money=True)  # query: userId; body below; 201 queued; async
+PREWARMUP_INVENTORY_KEY = "inventory"
+PREWARMUP_CONTAINS = "contains"
+PREWARMUP_ORDER_ITEMS = "order"  # [{domain, forwardTo}]
+PREWARMUP_PACKAGE_FIELDS = {"domain": "domain", "service_provider": "serviceProvider", "purchase_price": "purchasePrice", "renewal_price": "renewalPrice"}
+PREWARMUP_MAILBOXES = "preWarmedUpMailboxes"
+PREWARMUP_MAILBOX_FIELDS = {"email": "email", "first_name": "firstName", "last_name": "lastName", "created_at": "createdAt"}
+DOMAIN_PURCHASE_TYPE_PREWARMUP = "PREWARMUP"  # purchaseType of a domain bought as a pre-warmed package (inferred)
+
+# Recreation (docs/developer/API.md#recreation): the Apidog path (the help guide writes /subscriptions/recreate,
+# docs/developer/API.md#recreation-path).
+# No new charge, but it cancels the workspace subscription and provisions a new one with a NEW
+# subscriptionId, so it goes through the one paid-request path (sent once, never repeated).
+SUBSCRIPTION_RECREATE = Endpoint("POST", "/component/subscriptions/recreate")  # body: subscriptionIds (or domainNames); async
+SUBSCRIPTION_RECREATED = "recreated"  # inferred answer: data.recreated [{previousSubscriptionId, subscriptionId, domain}]
+SUBSCRIPTION_RECREATED_FROM = "previousSubscriptionId"
+
+# --- placement (inbox) tests (docs/developer/API.md#placement-tests; help guide only) ----------------------
+PLACEMENT_ORDER = Endpoint("POST", "/placement", spends_money=True)  # query: userId; body: mailboxIds, spamassassin, blacklist, aiInsight; async
+PLACEMENT_REPORTS = Endpoint("GET", "/placement/reports")  # query: userId, orderId, mailboxId, page, limit; newest first
+PLACEMENT_MAILBOX_IDS = "mailboxIds"
+PLACEMENT_OPTIONS = {"spamassassin": "spamassassin", "blacklist": "blacklist", "ai_insight": "aiInsight"}
+PLACEMENT_REPORT_FIELDS = {
+    "order_id": "orderId", "status": "status", "spamassassin": "spamassassin", "blacklist": "blacklist",
+    "mailbox_count": "mailboxCount", "created_at": "createdAt",  # createdAt inferred
+    "ai_insight_requested": "aiInsightRequested", "ai_insight": "aiInsight",
+}
+PLACEMENT_REPORT_MAILBOXES = "mailboxes"
+PLACEMENT_MAILBOX_FIELDS = {"placement_order_id": "placementOrderId", "mailbox_id": "mailboxId", "from_email": "fromEmail",
+                            "status": "status", "report": "report"}
+PLACEMENT_DONE = "COMPLETED"

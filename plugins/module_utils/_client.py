@@ -7,7 +7,7 @@
 
 """The CMR HTTP client: session, auth, envelope, retries, pacing, pagination, error reports.
 
-Retry policy (DESIGN §2, which overrides REFERENCE's "5xx is retry-safe"): a request is sent
+Retry policy (docs/developer/DESIGN.md#retries, stricter than CMR's advice that 5xx is retry-safe): a request is sent
 again only when a repeat cannot duplicate work — the endpoint is safe to repeat, or the server
 provably did not receive the request (429, or the connection failed before anything was
 sent). A write that may have reached the server is never re-sent; the error says so
@@ -28,7 +28,7 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _pacing
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import MASK, redact, redact_text
 
 try:
@@ -136,7 +136,7 @@ class CmrClient:
     ``retry_timeout`` the total seconds spent waiting between attempts over all the calls of
     this client, i.e. the module run (pacing not included); whichever runs out first ends the
     retries. ``backoff_initial``/``backoff_max`` shape the exponential backoff
-    (REFERENCE §3.6 suggests starting near a few seconds, capped near 30 s). With
+    (docs/developer/API.md#errors-and-rate-limit suggests starting near a few seconds, capped near 30 s). With
     ``report_errors`` the ``error_callback`` (default: POST /send-errors) receives
     ``(method, full_path, query, payload, response)`` with secrets already redacted.
     """
@@ -153,7 +153,8 @@ class CmrClient:
         retries: int = 5,
         retry_timeout: float = 60.0,
         report_errors: bool = True,
-        min_interval: float = 0.25,
+        rate_limit: float = _pacing.DEFAULT_RATE,
+        rate_shared: bool = False,
         backoff_initial: float = 2.0,
         backoff_max: float = 30.0,
         error_callback: ErrorCallback | None = None,
@@ -167,11 +168,14 @@ class CmrClient:
         self._timeout = timeout
         self._retries = retries
         self._retry_time_left = retry_timeout  # seconds of retry waits left for this run (api_retry_timeout)
-        self._min_interval = min_interval
         self._backoff = (backoff_initial, backoff_max)
         self._callback = (error_callback or self._post_error_report) if report_errors else None
         self._reporting = False
-        self._last_request: float | None = None
+        # One budget per API URL and key; rate_shared: every process on this machine shares it.
+        try:
+            self._pacer, self.pacing_unshared = _pacing.make_pacer(api_url, api_key, rate_limit, rate_shared)
+        except _pacing.PacingError as exc:
+            raise CmrConfigError(str(exc)) from None
         self.writes_applied = 0  # writes CMR accepted in this run: a later failure still leaves the account changed
         self._sleep = time.sleep  # replaced in unit tests
         # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
@@ -244,7 +248,10 @@ class CmrClient:
         if status == 429:
             # Rate limited: the server refused the request, so any endpoint may be re-sent.
             message = _envelope_message(response) or "rate limited"
-            return _Failure(self._error(endpoint, status, message), True, _retry_after(response))
+            retry_after = _retry_after(response)
+            if retry_after is not None:
+                self._pacer.pause(retry_after)  # every process sharing the key waits, not only this one
+            return _Failure(self._error(endpoint, status, message), True, retry_after)
         if status >= 500:
             return self._server_failure(endpoint, response)
         return self._result(endpoint, response)
@@ -257,20 +264,19 @@ class CmrClient:
             # on which a failure to connect proves nothing was sent.
             self._session.close()
             headers["Connection"] = "close"
-        self._pace()
-        return self._session.request(
+        return self._paced(
             endpoint.method, self._base + endpoint.path, params=_query_params(query), json=body,
             headers=headers, timeout=self._timeout, allow_redirects=False,  # a redirected POST would become a GET
             verify=self._verify,
         )
 
-    def _pace(self) -> None:
-        """Keep at least min_interval between requests (CMR allows 5 requests/second per key)."""
-        if self._last_request is not None:
-            wait = self._last_request + self._min_interval - time.monotonic()
-            if wait > 0:
-                self._sleep(wait)
-        self._last_request = time.monotonic()
+    def _paced(self, method: str, url: str, **kwargs: t.Any) -> requests.Response:
+        """One request inside the key's rate budget (module_utils/_pacing.py), held until its answer is read."""
+        slot = self._pacer.acquire()
+        try:
+            return self._session.request(method, url, **kwargs)
+        finally:
+            self._pacer.release(slot)
 
     # --- classifying failures ----------------------------------------------------------------
 
@@ -362,7 +368,7 @@ class CmrClient:
             self._reporting = False
 
     def _post_error_report(self, method: str, full_path: str, query: t.Any, payload: t.Any, response: t.Any) -> None:
-        """Default error callback: POST /send-errors (REFERENCE §10.6), one attempt, no retries."""
+        """Default error callback: POST /send-errors (docs/developer/API.md#error-reports), one attempt, no retries."""
         report = {
             "method": method,
             "path": full_path,
@@ -370,8 +376,7 @@ class CmrClient:
             "payload": self._scrub(_json_text(payload)),
             "response": self._scrub(_json_text(response)),
         }
-        self._pace()
-        self._session.request(
+        self._paced(
             _api.SEND_ERRORS.method, self._base + _api.SEND_ERRORS.path, json=report,
             timeout=self._timeout, allow_redirects=False, verify=self._verify,
         )

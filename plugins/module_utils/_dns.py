@@ -5,7 +5,7 @@
 
 # This file is private to the collection: its content may change at any time without notice.
 
-"""DNS records: normalisation, identity, DMARC comparison and record-set planning (DESIGN §4.2),
+"""DNS records: normalisation, identity, DMARC comparison and record-set planning (docs/developer/DESIGN.md#dns-identity),
 and the engine both DNS modules run on.
 
 Identity: a record is (type, host, value); CNAME and ``_dmarc`` TXT hold one value per host,
@@ -26,10 +26,9 @@ import typing as t
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, NONE, RESULT_KEY, UPDATE, Change, Plan, Resource, plan_report
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 try:
     import voluptuous as vol
@@ -231,7 +230,7 @@ def record_from_api(obj: t.Mapping[str, t.Any], domain: str) -> Record:
 
 
 def record_to_api(record: Record) -> dict[str, t.Any]:
-    """A complete record for POST and PUT (PUT replaces every writable field, REFERENCE §6.11)."""
+    """A complete record for POST and PUT (PUT replaces every writable field, docs/developer/API.md#dns)."""
     values: dict[str, t.Any] = {"type": record.type, "host": record.host, "value": record.value}
     if record.type == "MX":
         values["priority"] = record.priority
@@ -276,18 +275,32 @@ def validate_items(items: t.Sequence[t.Any], domain: str, default_state: str, op
     ``records[2] (MX @): priority: expected an integer from 0 to 65535``.
     """
     schema = item_schema()
-    wanted = []
-    for index, item in enumerate(items):
-        label = "%s[%d]" % (option, index)
-        if not isinstance(item, dict):
-            raise CmrModuleError("%s: expected a dictionary with type, host and value, got %r" % (label, item))
-        try:
-            clean = schema(dict(item))
-        except vol.MultipleInvalid as exc:
-            raise CmrModuleError(_describe_invalid(label, item, exc.errors[0])) from None
-        wanted.append(build_wanted(clean, domain, default_state, label))
+    wanted = [build_wanted(checked_item(schema, item, "%s[%d]" % (option, index)), domain, default_state, "%s[%d]" % (option, index))
+              for index, item in enumerate(items)]
     check_no_duplicates(wanted)
     return wanted
+
+
+def checked_item(schema: t.Any, item: t.Any, label: str) -> dict[str, t.Any]:
+    """One item through the schema; fields left unset (None, as ansible-core fills suboptions) count as absent."""
+    if not isinstance(item, dict):
+        raise CmrModuleError("%s: expected a dictionary with type, host and value, got %r" % (label, item))
+    given = {key: value for key, value in item.items() if value is not None}
+    try:
+        return schema(given)
+    except vol.MultipleInvalid as exc:
+        raise CmrModuleError(_describe_invalid(label, given, exc.errors[0])) from None
+
+
+def items_problem(items: t.Any, option: str = "records") -> t.Optional[str]:
+    """The first item a schema refuses, in the words of validate_items (None: none, or not a list)."""
+    schema = item_schema()
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            checked_item(schema, item, "%s[%d]" % (option, index))
+        except CmrModuleError as exc:
+            return str(exc)
+    return None
 
 
 def _describe_invalid(label: str, item: t.Mapping[str, t.Any], error: t.Any) -> str:
@@ -390,7 +403,7 @@ class RecordSetPlan:
 
 
 def find_match(current: t.Sequence[Record], wanted: Record, taken: t.Container[int]) -> t.Optional[Record]:
-    """The current record ``wanted`` is the same record as, by identity (DESIGN §4.2)."""
+    """The current record ``wanted`` is the same record as, by identity (docs/developer/DESIGN.md#dns-identity)."""
     same_slot = [record for record in current if record.type == wanted.type and record.host == wanted.host and id(record) not in taken]
     for record in same_slot:
         if same_value(wanted, record):
@@ -484,96 +497,25 @@ def read_record_lists(client: CmrClient, user_id: str, domain: str) -> tuple[lis
     )
 
 
-# --- the engine both DNS modules run on --------------------------------------------------------
+# --- writes -------------------------------------------------------------------------------------
 
-@dataclass
-class RecordSetChange(Plan):
-    """An engine ``Plan`` carrying the record-set plan; its diff lists only changed records."""
-
-    records: RecordSetPlan = field(default_factory=lambda: RecordSetPlan(current=[]))
-    wanted: list[Wanted] = field(default_factory=list)
-
-    def diff(self) -> dict[str, t.Any]:
-        return self.records.diff()
+def delete_record(client: CmrClient, user_id: str, record: Record) -> None:
+    """Delete one record. A 404 means it is already gone: the client sent the DELETE again after a
+    lost answer, or a parallel run removed it; either way the end state is reached."""
+    call_unless_missing(client, _api.DNS_DELETE, query={_api.USER_ID: user_id, _api.DNS_RECORD_ID: record.record_id})
 
 
-class RecordSet(Resource):
-    """Read the domain's records once, plan, apply: deletions and updates one request each
-    (the API takes one recordId per call), every creation in a single POST.
+def update_record(client: CmrClient, user_id: str, domain: str, record: Record) -> None:
+    body = {_api.DNS_RECORD_ID: record.record_id, _api.DOMAIN: domain, **record_to_api(record)}
+    client.call(_api.DNS_UPDATE, query={_api.USER_ID: user_id}, body=body)
 
-    No user or domain lookup comes first: the DNS endpoints answer 403/404 themselves when the
-    user does not own the domain, so a converged run costs exactly one GET.
-    """
 
-    name = "records"
-
-    def __init__(self, module: t.Any) -> None:
-        super().__init__(module)
-        self.user_id: str = self.params["user_id"]
-        self.domain: str = canonical_name(self.params["domain"])
-
-    # hooks the two modules implement
-    def wanted(self) -> list[Wanted]:
-        raise NotImplementedError
-
-    def purge(self) -> bool:
-        return False
-
-    def keep_filters(self) -> list[RecordFilter]:
+def create_records(client: CmrClient, user_id: str, domain: str, creates: list[Record]) -> list[Record]:
+    """One POST for every creation; the answer's records (with recordIds) when CMR sends them."""
+    if not creates:
         return []
-
-    # the cycle
-    def read(self) -> list[Record]:
-        return read_record_lists(self.client, self.user_id, self.domain)[0]
-
-    def plan(self) -> RecordSetChange:
-        wanted = self.wanted()  # validated before the first request
-        records = plan_record_set(self.read(), wanted, purge=self.purge(), keep=self.keep_filters())
-        return RecordSetChange(UPDATE if records.changed else NONE, records=records, wanted=wanted)
-
-    def apply(self, plan: Plan) -> list[Record]:
-        records = t.cast(RecordSetChange, plan).records
-        query = {_api.USER_ID: self.user_id}
-        # Deletions first: a replaced value must be gone before its successor is created.
-        for record in records.deletes:
-            self.client.call(_api.DNS_DELETE, query={**query, _api.DNS_RECORD_ID: record.record_id})
-        for _old, new in records.updates:
-            body = {_api.DNS_RECORD_ID: new.record_id, _api.DOMAIN: self.domain, **record_to_api(new)}
-            self.client.call(_api.DNS_UPDATE, query=query, body=body)
-        return records.remaining() + self.create_all(records.creates)
-
-    def create_all(self, creates: list[Record]) -> list[Record]:
-        """One POST for every creation; the answer's records (with recordIds) when CMR sends them."""
-        if not creates:
-            return []
-        body = {_api.DOMAIN: self.domain, _api.DNS_RECORDS_BODY: [record_to_api(record) for record in creates]}
-        data = self.client.call(_api.DNS_CREATE, query={_api.USER_ID: self.user_id}, body=body).data
-        if isinstance(data, list) and len(data) == len(creates) and all(isinstance(item, dict) for item in data):
-            return [record_from_api(item, self.domain) for item in data]
-        return creates  # the answer shape is not documented (REFERENCE §14.6): return what was sent
-
-    def run(self) -> dict[str, t.Any]:
-        plan = self.plan()
-        final = plan.records.predicted()
-        if plan.changed and not self.module.check_mode:
-            try:
-                final = self.apply(plan)
-            except CmrApiError as exc:
-                final = t.cast(RecordSetChange, self.settle_lost_answer(exc)).records.predicted()
-        result = {"changed": plan.changed, "diff": plan.diff(), "summary": plan.records.summary()}
-        result.update(self.report(plan.wanted, final))
-        result[RESULT_KEY] = plan_report("dns_records", self.domain, self.record_changes(plan.records), self.module.check_mode)
-        return result
-
-    def record_changes(self, records: RecordSetPlan) -> list[Change]:
-        """One plan line per DNS record, named ``<domain> <type> <host> <value>``."""
-        def line(action: str, record: Record, fields: tuple[str, ...] = ()) -> Change:
-            return Change(action, "dns_record", "%s %s" % (self.domain, record.describe()), fields=fields)
-
-        changes = [line(DELETE, record) for record in records.deletes]
-        changes += [line(UPDATE, new, changed_record_fields(old, new)) for old, new in records.updates]
-        return changes + [line(CREATE, record) for record in records.creates]
-
-    def report(self, wanted: list[Wanted], final: list[Record]) -> dict[str, t.Any]:
-        """Module-specific result keys: by default the whole record set after the task."""
-        return {"records": [record.as_dict() for record in final]}
+    body = {_api.DOMAIN: domain, _api.DNS_RECORDS_BODY: [record_to_api(record) for record in creates]}
+    data = client.call(_api.DNS_CREATE, query={_api.USER_ID: user_id}, body=body).data
+    if isinstance(data, list) and len(data) == len(creates) and all(isinstance(item, dict) for item in data):
+        return [record_from_api(item, domain) for item in data]
+    return creates  # the answer's shape is not documented: return what was sent

@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import datetime
 import typing as t
-from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import RenewalWindow, dated_window
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
-
-
-def canonical_name(name: str) -> str:
-    """Domain names compare without letter case and without a trailing dot."""
-    return name.strip().rstrip(".").lower()
 
 
 def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -37,7 +34,7 @@ def normalise_domain(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 def list_domains(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
     """Every domain of the user (all pages), normalised.
 
-    CMR answers an empty list for an unknown userId (REFERENCE §6.1, §13.13); with
+    CMR answers an empty list for an unknown userId (docs/developer/API.md#unknown-user-ids); with
     ``check_user`` an empty list is followed by a user lookup, so a wrong user_id fails
     clearly instead of looking like "no domains".
     """
@@ -61,7 +58,7 @@ def pick_domain(domains: t.Iterable[t.Mapping[str, t.Any]], name: str) -> t.Opti
 def renewal_prices(client: CmrClient, user_id: str, names: t.Sequence[str]) -> dict[str, dict[str, t.Any]]:
     """Renewal price information per canonical domain name (one request for all names).
 
-    ``renewal_price`` becomes a float (CMR sends a decimal string, REFERENCE §6.2).
+    ``renewal_price`` becomes a float (CMR sends a decimal string, docs/developer/API.md#domain-renewal).
     """
     if not names:
         return {}
@@ -85,47 +82,8 @@ def _as_price(value: t.Any) -> t.Optional[float]:
         return None
 
 
-@dataclass(frozen=True)
-class RenewalWindow:
-    """Whether a domain can be renewed now, and if not, why and from when."""
-
-    eligible: bool
-    reason: str
-    opens_on: t.Optional[str] = None  # ISO date the window opens, when it lies in the future
-
-    def as_dict(self) -> dict[str, t.Any]:
-        return {"renewable": self.eligible, "renewal_reason": self.reason, "renewal_window_opens": self.opens_on}
-
-
-def parse_time(value: t.Any) -> t.Optional[datetime.datetime]:
-    """An API timestamp (ISO 8601, 'Z' allowed) as an aware datetime, or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
-
-
-def dated_window(what: t.Any, end: t.Any, days: int, now: datetime.datetime, unknown: str, inside: str, outside: str) -> RenewalWindow:
-    """The renewal window that opens ``days`` before ``end`` (domains and subscriptions share the rule).
-
-    The three messages are ``str.format`` templates with ``{what}``, ``{ends}``, ``{opens}`` and
-    ``{days}``: for an unknown ``end``, inside the window, and before it opens.
-    """
-    ends = parse_time(end)
-    if ends is None:
-        return RenewalWindow(False, unknown.format(what=what))
-    opens = ends - datetime.timedelta(days=days)
-    fields = {"what": what, "ends": ends.date().isoformat(), "opens": opens.date().isoformat(), "days": days}
-    if now >= opens:
-        return RenewalWindow(True, inside.format(**fields))
-    return RenewalWindow(False, outside.format(**fields), fields["opens"])
-
-
 def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datetime] = None) -> RenewalWindow:
-    """REFERENCE §6.1: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
+    """docs/developer/API.md#domain-renewal: ACTIVE within 45 days of expiry, or GRACE_PERIOD, may be renewed."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     status = domain.get("status")
     name = domain.get("name")
@@ -141,19 +99,58 @@ def renewal_window(domain: t.Mapping[str, t.Any], now: t.Optional[datetime.datet
     )
 
 
-def one_year_later(expiry: t.Any) -> t.Optional[str]:
-    """The expiry date a one-year renewal leads to (ISO 8601), for plans and diffs."""
-    parsed = parse_time(expiry)
-    if parsed is None:
-        return None
-    try:
-        later = parsed.replace(year=parsed.year + 1)
-    except ValueError:  # 29 February
-        later = parsed.replace(year=parsed.year + 1, day=28)
-    return later.isoformat().replace("+00:00", "Z")
+# --- writes -------------------------------------------------------------------------------------
+
+URL_FORWARDING = ("forward_to", "mask_forwarding")
+GOOGLE_CLIENT = ("google_client_id", "google_app_name")
 
 
-# --- availability (REFERENCE §6.6, §6.7) --------------------------------------------------------
+def update_settings(client: CmrClient, user_id: str, current: t.Mapping[str, t.Any], changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Send the changed settings of a domain, one request per API area; returns the domain as wanted."""
+    name = current["name"]
+    wanted = {**current, **changes}
+    if "auto_renew" in changes:
+        client.call(_api.DOMAIN_AUTO_RENEW, body={_api.USER_ID: user_id, _api.DOMAINS: [name], _api.AUTO_RENEW: changes["auto_renew"]})
+    if any(key in changes for key in URL_FORWARDING):
+        body = {_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: wanted.get("forward_to")}
+        if wanted.get("mask_forwarding") is not None:
+            body[_api.MASK_FORWARDING] = wanted["mask_forwarding"]
+        client.call(_api.DOMAIN_FORWARDING, body=body)
+    if "email_forward_to" in changes:
+        client.call(_api.DOMAIN_EMAIL_FORWARDING, body={_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: changes["email_forward_to"]})
+    if any(key in changes for key in GOOGLE_CLIENT):
+        body = {_api.USER_ID: user_id, _api.DOMAINS: [name], _api.CLIENT_ID: wanted.get("google_client_id"), _api.APP_NAME: wanted.get("google_app_name")}
+        client.call(_api.DOMAIN_ADD_CLIENT_ID, body=body)
+    return wanted
+
+
+def renewal_shows(now: t.Optional[t.Mapping[str, t.Any]], before: t.Mapping[str, t.Any]) -> bool:
+    """Whether CMR shows a renewal it was asked for: RENEWING, or a later expiry than before."""
+    return bool(now) and (now.get("status") == _api.DOMAIN_STATUS_RENEWING or now.get("expiry_date") != before.get("expiry_date"))
+
+
+def renewal_done(now: t.Optional[t.Mapping[str, t.Any]], before: t.Mapping[str, t.Any]) -> bool:
+    """A renewal finished: the expiry moved and the domain left RENEWING."""
+    return bool(now) and now.get("status") != _api.DOMAIN_STATUS_RENEWING and now.get("expiry_date") != before.get("expiry_date")
+
+
+def renew(client: CmrClient, user_id: str, current: t.Mapping[str, t.Any], warn: Warn) -> None:
+    """Renew one domain for a year: paid, so sent once; a lost answer is settled by reading the domain."""
+    name = current["name"]
+    request = PaidRequest(
+        "the renewal of %s" % name, _api.DOMAIN_RENEW, body={_api.USER_ID: user_id, _api.DOMAINS: [name]},
+        probe=lambda: renewal_shows(pick_domain(list_domains(client, user_id), name), current),
+        check_first="the domain's expiry date and the wallet (coldmailreseller.cmr.cmr_domain_info, cmr_wallet_info)",
+    )
+    send_once(client, request, warn)
+
+
+def remove(client: CmrClient, user_id: str, name: str) -> bool:
+    """Remove a domain; False when CMR says it is already gone (a parallel run, a retried task)."""
+    return call_unless_missing(client, _api.DOMAIN_REMOVE, query={_api.USER_ID: user_id}, body={_api.DOMAINS: [name]}) is not None
+
+
+# --- availability (docs/developer/API.md#availability-and-workspaces) --------------------------------------------------------
 
 def availability(client: CmrClient, name: str) -> dict[str, t.Any]:
     """Whether an exact name can be registered, and its one-year price."""

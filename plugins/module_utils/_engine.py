@@ -16,10 +16,10 @@ exactly what a real run would do, and check mode never sends a write.
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import settle
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import strip_secrets
 
 CREATE = "create"
@@ -71,19 +71,40 @@ def plan_report(resource_type: str, key: t.Optional[str], changes: t.Sequence[Ch
     }
 
 
+@dataclass(frozen=True)
+class Action:
+    """One step a plan takes when applied: the plan line it is (what, on what, at what cost)
+    and how to do it. ``apply`` gets the object as the steps before it left it and returns it
+    as this step leaves it (None once it is gone)."""
+
+    change: Change
+    apply: t.Callable[[t.Optional[dict[str, t.Any]]], t.Optional[dict[str, t.Any]]]
+    also: tuple[Change, ...] = ()  # what the step does to other resources (the mailboxes a cancellation deletes)
+
+
 @dataclass
 class Plan:
-    """What a run will do. ``before``/``after`` are whole objects; ``changes`` the changed keys."""
+    """What a run will do.
+
+    ``before``/``after`` are whole objects and ``changes`` the changed settings: they make the
+    diff. ``actions`` are the steps a real run takes, in order; check mode and the real run
+    come from the same plan, and a plan without actions changes nothing. ``expected`` holds
+    what the actions change besides settings, as (before, after) pairs (a renewal's expiry
+    date, the mailboxes a cancellation deletes): shown in the diff, never sent. ``extra``
+    holds resource-specific result keys (a price, a reason).
+    """
 
     action: str
     before: t.Optional[dict[str, t.Any]] = None
     after: t.Optional[dict[str, t.Any]] = None
     changes: dict[str, t.Any] = field(default_factory=dict)
-    extra: dict[str, t.Any] = field(default_factory=dict)  # resource-specific result keys (e.g. cost)
+    extra: dict[str, t.Any] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    expected: dict[str, tuple[t.Any, t.Any]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return self.action != NONE
+        return bool(self.actions)
 
     def diff(self) -> dict[str, dict[str, t.Any]]:
         """Before/after of what changes only (netbox style), secrets stripped."""
@@ -93,14 +114,26 @@ class Plan:
             return {"before": strip_secrets(self.before or {}), "after": {}}
         before = self.before or {}
         return {
-            "before": strip_secrets({key: before.get(key) for key in self.changes}),
-            "after": strip_secrets(dict(self.changes)),
+            "before": strip_secrets({**{key: before.get(key) for key in self.changes}, **{key: old for key, (old, _new) in self.expected.items()}}),
+            "after": strip_secrets({**self.changes, **{key: new for key, (_old, new) in self.expected.items()}}),
         }
 
 
 def changed_fields(current: t.Mapping[str, t.Any], desired: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """The desired values that differ from the current ones; None means "not managed"."""
     return {key: value for key, value in desired.items() if value is not None and current.get(key) != value}
+
+
+class ModuleContext(t.Protocol):
+    """What a resource needs from its module: the engine never sees AnsibleModule itself."""
+
+    client: CmrClient
+    params: dict[str, t.Any]
+
+    @property
+    def check_mode(self) -> bool: ...
+
+    def warn(self, message: str) -> None: ...
 
 
 class Resource:
@@ -115,7 +148,7 @@ class Resource:
     name = "resource"  # key of the returned object, e.g. "user"
     key_field = "name"  # the field that names the object for people (cmr_plan.key), e.g. "email"
 
-    def __init__(self, module: CmrModule) -> None:
+    def __init__(self, module: ModuleContext) -> None:
         self.module = module
         self.client = module.client
         self.params = module.params
@@ -147,24 +180,45 @@ class Resource:
     def plan(self) -> Plan:
         current = self.find()
         if self.wanted_state == "absent":
-            return Plan(DELETE, before=current) if current is not None else Plan(NONE)
+            return self.plan_delete(current) if current is not None else Plan(NONE)
         desired = self.desired()
         if current is None:
-            return Plan(CREATE, after={key: value for key, value in desired.items() if value is not None})
+            return self.plan_create({key: value for key, value in desired.items() if value is not None})
         changes = self.compare(current, desired)
         if not changes:
             return Plan(NONE, before=current, after=current)
-        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes)
+        return self.plan_update(current, changes)
+
+    # The three plain plans; resources add or replace actions (a renewal, a purchase) around them.
+    def plan_create(self, desired: dict[str, t.Any]) -> Plan:
+        # The steps read the plan when they run, so a resource may still complete plan.after
+        # or plan.changes after this (e.g. the defaults a creation sends).
+        plan = Plan(CREATE, after=desired)
+        key = str(desired.get(self.key_field) or self.params.get(self.key_field) or "")
+        plan.actions.append(Action(Change(CREATE, self.name, key), lambda _obj: self.create(plan.after or {})))
+        return plan
+
+    def plan_update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> Plan:
+        plan = Plan(UPDATE, before=current, after={**current, **changes}, changes=changes)
+        change = Change(UPDATE, self.name, self.key_of(current), fields=tuple(changes))
+        plan.actions.append(Action(change, lambda obj: self.update(obj or current, plan.changes)))
+        return plan
+
+    def plan_delete(self, current: dict[str, t.Any]) -> Plan:
+        def delete(obj: t.Optional[dict[str, t.Any]]) -> None:
+            self.delete(obj or current)
+
+        return Plan(DELETE, before=current, actions=[Action(Change(DELETE, self.name, self.key_of(current)), delete)])
+
+    def key_of(self, obj: t.Optional[t.Mapping[str, t.Any]]) -> str:
+        return str((obj or {}).get(self.key_field) or self.params.get(self.key_field) or "")
 
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
-        if plan.action == CREATE:
-            return self.create(plan.after or {})
-        if plan.action == UPDATE:
-            return self.update(plan.before or {}, plan.changes)
-        if plan.action == DELETE:
-            self.delete(plan.before or {})
-            return None
-        return plan.after
+        """Take the plan's steps in order; each gets the object as the one before left it."""
+        obj = plan.before
+        for action in plan.actions:
+            obj = action.apply(obj)
+        return obj
 
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
         result = {"changed": plan.changed, self.name: strip_secrets(obj or {}), "diff": plan.diff()}
@@ -178,9 +232,10 @@ class Resource:
         return plan_report(self.name, self.natural_key(plan, obj), changes, self.module.check_mode, self.wallet_balance())
 
     def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        """What the task does, one ``Change`` per resource; override for paid or multi-resource work."""
-        fields = tuple(plan.changes) if plan.action == UPDATE else ()
-        return [Change(plan.action, self.name, self.natural_key(plan, obj) or "", fields=fields)]
+        """The plan's lines: one ``Change`` per action, keyed by the object's natural key once known."""
+        key = self.natural_key(plan, obj) or ""
+        lines = [action.change if action.change.key else replace(action.change, key=key) for action in plan.actions]
+        return lines + [change for action in plan.actions for change in action.also]
 
     def natural_key(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> t.Optional[str]:
         for source in (obj, plan.after, plan.before, self.params):
@@ -204,30 +259,18 @@ class Resource:
         return self.result(plan, obj)
 
     def settle_lost_answer(self, exc: CmrApiError) -> Plan:
-        """A write may have landed but its answer was lost: read again instead of sending it again.
+        """A write may have landed but its answer was lost: plan again instead of sending it again.
 
         Nothing left to do means the write landed: the run goes on, changed, with a warning.
         Otherwise the state is unknown and the task fails with changed=true (the write may
         still land), telling the user to look before retrying. Other errors are raised as they are.
         """
-        if not exc.maybe_applied:
-            raise exc
-        try:
-            again = self.plan()
-        except (CmrApiError, CmrModuleError) as reread:
-            raise CmrModuleError("state unknown: %s. Reading it again failed too (%s); the request was not sent again" % (exc, reread),
-                                 changed=True, maybe_applied=True) from exc
-        if again.changed:
-            raise CmrModuleError("state unknown: %s. Reading it again does not show the change (yet); the request was not sent again"
-                                 % exc, changed=True, maybe_applied=True) from exc
-        self.module.warn("the answer to %s %s was lost; reading the state again shows the change applied, so it was not sent again"
-                         % (exc.method, exc.path))
-        return again
+        replanned: list[Plan] = []
 
-    @classmethod
-    def main(cls, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
-        """Entry point shared by the resource modules' ``main()``."""
-        module = CmrModule(argument_spec, supports_check_mode=True, **kwargs)
-        # The resource is built inside run(): a constructor that validates options (e.g. warmup_settings)
-        # must fail with one line like every other check, not with a traceback.
-        module.run(lambda: cls(module).run())
+        def nothing_left() -> bool:
+            replanned.append(self.plan())
+            return not replanned[-1].changed
+
+        what = "the request %s %s for %s %s" % (exc.method, exc.path, self.name, self.natural_key(Plan(NONE), None) or "")
+        settle(exc, what.rstrip(), nothing_left, "the %s with the matching _info module" % self.name, self.module.warn)
+        return replanned[-1]

@@ -19,8 +19,9 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, parse_time
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import parse_time
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user
 
 try:
@@ -75,7 +76,7 @@ def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) ->
     """Every mailbox of the user (all pages), normalised.
 
     With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
-    list for an unknown userId (REFERENCE §13.13), which must not look like "no mailboxes".
+    list for an unknown userId (docs/developer/API.md#unknown-user-ids), which must not look like "no mailboxes".
     """
     try:
         items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
@@ -124,6 +125,12 @@ def pick_mailbox(mailboxes: t.Iterable[t.Mapping[str, t.Any]], email: str) -> t.
 def on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], domain: str) -> list[dict[str, t.Any]]:
     wanted = canonical_name(domain)
     return [dict(mb) for mb in mailboxes if canonical_email(str(mb.get("email") or "")).endswith("@" + wanted)]
+
+
+def last_on_domain(mailboxes: t.Iterable[t.Mapping[str, t.Any]], mailbox: t.Mapping[str, t.Any]) -> bool:
+    """Whether ``mailbox`` is the only one on its domain: removing it deletes the workspace (the subscription)."""
+    domain = mailbox.get("domain") or str(mailbox.get("email")).split("@", 1)[-1]
+    return [mb.get("mailbox_id") for mb in on_domain(mailboxes, domain)] == [mailbox.get("mailbox_id")]
 
 
 def existing_emails(mailboxes: t.Iterable[t.Mapping[str, t.Any]]) -> set[str]:
@@ -203,13 +210,8 @@ def warmup_after(current: t.Optional[str], action: t.Optional[str]) -> t.Optiona
     return {ENROL: _api.WARMUP_PENDING, RESUME: _api.WARMUP_ACTIVE, PAUSE: _api.WARMUP_PAUSED, STOP: _api.WARMUP_STOPPED}.get(action or "", current)
 
 
-def warmup_reached(status: t.Optional[str], desired: t.Optional[str]) -> bool:
-    """Whether CMR's status satisfies the desired choice (enrolment counts once PENDING)."""
-    return warmup_action(status, desired) is None
-
-
 def removal_refusal(expiry: t.Any, now: t.Optional[datetime.datetime] = None, status: t.Optional[str] = None) -> t.Optional[str]:
-    """Why CMR will refuse to remove a mailbox now (REFERENCE §8.3), or None.
+    """Why CMR will refuse to remove a mailbox now (docs/developer/API.md#mailboxes), or None.
 
     Removal is accepted only earlier than 24 hours before the subscription's expiry. A mailbox
     whose subscription lapsed (status EXPIRED) has no expiry ahead, so the rule does not apply.
@@ -234,39 +236,42 @@ def _utc(when: datetime.datetime) -> str:
     return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-# --- warmup settings (validated with voluptuous: a nested structure, DESIGN §2) -------------------
+# --- warmup settings ---------------------------------------------------------------------------
+# cmr_mailbox declares their types as suboptions; this schema adds the ranges and gives the one-line
+# messages that name the field, also for values ansible-core refuses first (Mailbox.option_checks).
+
+WARMUP_COUNTS = ("warmup_limit", "minimum_warmup_limit", "increase_per_day", "minimum_delay_between_warmup_emails",
+                 "maximum_delay_between_warmup_emails")
+WARMUP_RATES = ("warmup_reply_rate", "warmup_open_rate", "warmup_spam_protection_rate")
+WARMUP_SWITCHES = ("warmup_on_weekdays", "warmup_disable_slow")
+
 
 def _rate(value: t.Any) -> float:
-    if isinstance(value, bool):
-        raise vol.Invalid("expected a number between 0 and 1")
-    number = vol.Coerce(float)(value)
+    try:
+        number = vol.Coerce(float)(value) if not isinstance(value, bool) else -1.0
+    except vol.Invalid:
+        number = -1.0
     if not 0 <= number <= 1:
         raise vol.Invalid("expected a number between 0 and 1")
     return number
 
 
 def _count(value: t.Any) -> int:
-    if isinstance(value, bool):
+    try:
+        number = vol.Coerce(int)(value) if not isinstance(value, bool) else None
+    except vol.Invalid:
+        number = None
+    if number is None:
         raise vol.Invalid("expected a whole number")
-    number = vol.Coerce(int)(value)
     if number < 0:
         raise vol.Invalid("expected a whole number of 0 or more")
     return number
 
 
 def _settings_schema() -> t.Any:
-    kinds = {
-        "warmup_limit": _count,
-        "minimum_warmup_limit": _count,
-        "warmup_reply_rate": _rate,
-        "warmup_open_rate": _rate,
-        "warmup_spam_protection_rate": _rate,
-        "warmup_on_weekdays": vol.Boolean(),
-        "increase_per_day": _count,
-        "warmup_disable_slow": vol.Boolean(),
-        "minimum_delay_between_warmup_emails": _count,
-        "maximum_delay_between_warmup_emails": _count,
-    }
+    kinds: dict[str, t.Any] = {key: _count for key in WARMUP_COUNTS}
+    kinds.update({key: _rate for key in WARMUP_RATES})
+    kinds.update({key: vol.Boolean() for key in WARMUP_SWITCHES})
     return vol.Schema({vol.Optional(key): kind for key, kind in kinds.items()})
 
 
@@ -274,8 +279,11 @@ def validate_warmup_settings(settings: t.Optional[t.Mapping[str, t.Any]]) -> t.O
     """The settings with numbers coerced; a clear one-line error names the bad key."""
     if settings is None:
         return None
+    given = {key: value for key, value in settings.items() if value is not None}  # unset suboptions come as None
+    if not given:
+        return None
     try:
-        valid = _settings_schema()(dict(settings))
+        valid = _settings_schema()(given)
     except vol.MultipleInvalid as exc:
         first = exc.errors[0]
         where = ".".join(str(part) for part in first.path)
@@ -287,6 +295,17 @@ def validate_warmup_settings(settings: t.Optional[t.Mapping[str, t.Any]]) -> t.O
     if low is not None and high is not None and low > high:
         raise CmrModuleError("warmup_settings: minimum_warmup_limit (%d) is larger than warmup_limit (%d)" % (low, high))
     return valid
+
+
+def warmup_settings_problem(settings: t.Any) -> t.Optional[str]:
+    """The one-line problem validate_warmup_settings would raise, or None."""
+    if not isinstance(settings, dict):
+        return None
+    try:
+        validate_warmup_settings(settings)
+    except CmrModuleError as exc:
+        return str(exc)
+    return None
 
 
 def settings_changes(current: t.Optional[t.Mapping[str, t.Any]], desired: t.Mapping[str, t.Any]) -> dict[str, t.Any]:

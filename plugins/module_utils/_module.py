@@ -22,6 +22,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client impor
     CmrClient,
     cap,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import WaitTimeout
 
 try:
@@ -31,7 +32,7 @@ except ImportError:  # pragma: no cover - reported at run time by CmrModule
 else:
     HAS_VOLUPTUOUS = True
 
-# DESIGN §3. Defaults live here and in the doc fragment doc_fragments/_common.py.
+# docs/developer/DESIGN.md#common-options. Defaults live here and in the doc fragment doc_fragments/_common.py.
 COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_key": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["CMR_API_KEY"])},
     "api_url": {"type": "str", "default": _api.DEFAULT_API_URL, "fallback": (env_fallback, ["CMR_API_URL"])},
@@ -42,6 +43,8 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_retries": {"type": "int", "default": 5},
     "api_retry_timeout": {"type": "float", "default": 60.0},
     "report_errors": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_REPORT_ERRORS"])},
+    "api_rate_limit": {"type": "float", "default": 5.0, "fallback": (env_fallback, ["CMR_API_RATE_LIMIT"])},
+    "api_rate_shared": {"type": "bool", "default": True, "fallback": (env_fallback, ["CMR_API_RATE_SHARED"])},
 }
 
 
@@ -50,7 +53,7 @@ COMMON_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 # read without a filter) or pick an object by accident.
 IDENTIFIER_OPTIONS = frozenset((
     "user_id", "email", "mailbox_id", "subscription_id", "order_id", "credential_id",
-    "domain", "name", "names", "username", "search", "keyword", "country_code",
+    "domain", "name", "names", "username", "search", "keyword", "country_code", "contains", "org_id",
 ))
 
 # A wait longer than a week is a typo, not a plan.
@@ -58,6 +61,10 @@ MAX_WAIT_TIMEOUT = 7 * 24 * 3600
 
 # The longest message a module fails with; longer text (CMR echoing a huge input) is cut.
 MAX_MESSAGE = 1000
+
+
+# Checks one option's raw value; returns the problem in one line, or None.
+OptionCheck = t.Callable[[t.Any], t.Optional[str]]
 
 
 class _CmrAnsibleModule(AnsibleModule):
@@ -70,7 +77,10 @@ class _CmrAnsibleModule(AnsibleModule):
     the no_log options are masked again before any failure.
     """
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+    def __init__(self, *args: t.Any, option_checks: t.Optional[t.Mapping[str, OptionCheck]] = None, **kwargs: t.Any) -> None:
+        # Checks that word a problem better than ansible-core's validation can (the item of a list
+        # and its field, a non-finite number's path): while the options are being read, they win.
+        self._option_checks = dict(option_checks or {})
         self._reading_options = True
         try:
             super().__init__(*args, **kwargs)
@@ -82,15 +92,22 @@ class _CmrAnsibleModule(AnsibleModule):
 
     def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:
         if self._reading_options:
-            # ansible-core < 2.19 does not raise on .inf for an int option but fails with its own
-            # type error ("unable to convert to int"): the same message on every release.
-            msg = _named_problem(self.argument_spec, getattr(self, "params", None) or {}) or msg
+            msg = self._clearer_problem(getattr(self, "params", None) or {}) or msg
         for name, option in self.argument_spec.items():
             value = (getattr(self, "params", None) or {}).get(name)
             if option.get("no_log") and isinstance(value, str) and value:
                 self.no_log_values.add(value)
         lines = str(msg).splitlines()
         super().fail_json(msg="\\n".join(lines) if len(lines) > 1 else str(msg), **kwargs)
+
+    def _clearer_problem(self, params: t.Mapping[str, t.Any]) -> t.Optional[str]:
+        # ansible-core < 2.19 does not raise on .inf (or "inf") for an int option but fails with
+        # its own type error ("unable to convert to int"): _named_problem words it the same way.
+        problem = first_problem(non_finite_numbers(params)) or _named_problem(self.argument_spec, params)
+        for option, check in self._option_checks.items():
+            if problem is None and params.get(option) is not None:
+                problem = check(params[option])
+        return problem
 
 
 def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
@@ -102,26 +119,19 @@ def _named_problem(spec: dict[str, t.Any], params: dict[str, t.Any]) -> t.Option
     """The option ansible-core's validation mishandles (see _CmrAnsibleModule), if any."""
     for name, option in spec.items():
         value = params.get(name)
-        if option.get("type") in ("int", "float") and _non_finite(value):
+        if option.get("type") in ("int", "float") and non_finite(value):
             return "%s must be a finite number, got %s" % (name, value)
         if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
             return "%s must be a dict, got %s" % (name, type(value).__name__)
     return None
 
 
-def _non_finite(value: t.Any) -> bool:
+def non_finite(value: t.Any) -> bool:
+    """Whether a value reads as .inf or .nan (also as text, which ansible-core itself cannot convert)."""
     try:
         return not isinstance(value, bool) and not math.isfinite(float(value))
     except (TypeError, ValueError, OverflowError):
         return False
-
-
-class CmrModuleError(Exception):
-    """A failure a module explains itself; ``details`` are extra result keys."""
-
-    def __init__(self, message: str, **details: t.Any) -> None:
-        super().__init__(message)
-        self.details = details
 
 
 class CmrModule:
@@ -147,10 +157,6 @@ class CmrModule:
     @property
     def check_mode(self) -> bool:
         return self.ansible.check_mode
-
-    @property
-    def diff_mode(self) -> bool:
-        return bool(self.ansible._diff)  # pylint: disable=protected-access
 
     def warn(self, message: str) -> None:
         self.ansible.warn(message)
@@ -202,7 +208,7 @@ class CmrModule:
     def _build_client(self) -> CmrClient:
         p = self.params
         try:
-            return CmrClient(
+            client = CmrClient(
                 p["api_url"],
                 p["api_key"],
                 sandbox=p["sandbox"],
@@ -212,9 +218,15 @@ class CmrModule:
                 retries=p["api_retries"],
                 retry_timeout=p["api_retry_timeout"],
                 report_errors=p["report_errors"],
+                rate_limit=p["api_rate_limit"],
+                rate_shared=p["api_rate_shared"],
             )
         except CmrApiError as exc:  # unusable options (CmrConfigError): nothing was sent
             raise CmrModuleError(str(exc)) from exc
+        if client.pacing_unshared:
+            self.warn("api_rate_shared: the rate budget cannot be shared with the other processes that use this key "
+                      "(%s); this task paces only itself, so parallel tasks may be answered HTTP 429" % client.pacing_unshared)
+        return client
 
 
 # --- input checks every module gets -------------------------------------------------------------
@@ -225,7 +237,7 @@ def first_problem(problems: t.Iterable[str]) -> t.Optional[str]:
 
 def non_finite_numbers(value: t.Any, path: str = "") -> t.Iterator[str]:
     """Every .inf or .nan in the options, nested ones included (no option of this collection takes them)."""
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float) and non_finite(value):
         yield "%s must be a finite number, got %s" % (path, value)
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -271,3 +283,14 @@ def api_error_details(exc: CmrApiError) -> dict[str, t.Any]:
     if exc.maybe_applied:
         details["maybe_applied"] = True
     return details
+
+
+def run_resource(resource: t.Any, argument_spec: dict[str, t.Any], **kwargs: t.Any) -> None:
+    """Entry point of the resource modules: build the module, then run the engine's cycle once.
+
+    The resource is built inside run(): a constructor that validates options (e.g.
+    warmup_settings) must fail with one line like every other check, not with a traceback.
+    """
+    kwargs.setdefault("option_checks", getattr(resource, "option_checks", None))
+    module = CmrModule(argument_spec, supports_check_mode=True, **kwargs)
+    module.run(lambda: resource(module).run())

@@ -19,6 +19,7 @@ import re
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import cap
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 # The local part of a mailbox address: ASCII letters and digits, with '.', '_' or '-' inside,
 # at most 64 characters (the limit of an e-mail local part).
@@ -57,3 +58,16 @@ def email_problem(value: t.Any) -> t.Optional[str]:
     if not sep or not local or any(ch.isspace() or ch == "@" for ch in local) or domain_name_problem(domain):
         return "must be an e-mail address such as jane@acme.example, got %r" % cap(value, 80)
     return None
+
+
+def check_person_names(values: t.Mapping[str, t.Any]) -> None:
+    """Stop on the first person name CMR would refuse, named as its option (first_name, last_name)."""
+    for option, value in values.items():
+        problem = value is not None and person_name_problem(value)
+        if problem:
+            raise CmrModuleError("%s %s" % (option, problem))
+
+
+def canonical_name(name: str) -> str:
+    """Domain names compare without letter case and without a trailing dot."""
+    return name.strip().rstrip(".").lower()

@@ -8,7 +8,7 @@
 """Orders: what to buy, what it costs, placing it once, and what to do when the answer is lost.
 
 CMR registers domains and provisions mailboxes only through orders, and every confirmed order
-charges the partner wallet. The rules here (DESIGN §4.1):
+charges the partner wallet. The rules here (docs/developer/DESIGN.md#order-rules):
 
 * the plan covers only what is missing: domains the user owns and mailboxes that exist are
   never ordered again, so a rerun of the same task buys nothing;
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, canonical_name, list_domains, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import availability, list_domains, pick_domain, workspace_conflicts
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     canonical_email,
     existing_emails,
@@ -35,10 +36,11 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     list_mailboxes,
     mailbox_email,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._paid import PaidRequest, Warn, send_once
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import LIVE_STATUSES, by_domain, list_subscriptions
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_wallet
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 try:
@@ -176,7 +178,7 @@ class MailboxOrder:
     """Mailboxes to add to a domain the user owns: one mailbox-order call per domain.
 
     ``subscription_id`` when the domain's subscription still runs (mailboxes join it);
-    otherwise ``domain_id`` and CMR starts a new subscription. Never both (REFERENCE §7.3).
+    otherwise ``domain_id`` and CMR starts a new subscription. Never both (docs/developer/API.md#mailboxes-on-an-owned-domain).
     """
 
     domain: str
@@ -216,7 +218,7 @@ class OrderPlan:
         return any(spec.get("warmup") for spec in specs)
 
     def as_dict(self) -> dict[str, t.Any]:
-        """The ``plan`` return value (DESIGN §4.1)."""
+        """The ``plan`` return value (docs/developer/DESIGN.md#order-rules)."""
         return {
             "domains": [{"name": d.name, "years": d.years, "price_per_year": d.price_per_year, "price": d.price} for d in self.new_domains],
             "mailboxes": [{"email": email, "monthly_price": self.mailbox_price} for email in self.emails],
@@ -247,7 +249,7 @@ def mailbox_order_for(domain: t.Mapping[str, t.Any], subscription: t.Optional[t.
 
 def price_new_domains(client: CmrClient, names: t.Sequence[str], service_provider: str) -> dict[str, float]:
     """Registration price per year of each name; fails, having ordered nothing, when a name
-    cannot be had (taken, not sold, or tied to an existing workspace, REFERENCE §6.1)."""
+    cannot be had (taken, not sold, or tied to an existing workspace, docs/developer/API.md#availability-and-workspaces)."""
     if not names:
         return {}
     problems: list[str] = []
@@ -337,17 +339,26 @@ class Placed:
         }
 
 
-def send_order(client: CmrClient, endpoint: _api.Endpoint, user_id: str, body: dict[str, t.Any], placed: Placed, confirmed: bool) -> Placed:
+def send_order(client: CmrClient, endpoint: _api.Endpoint, user_id: str, body: dict[str, t.Any], placed: Placed, confirmed: bool,
+               warn: Warn) -> Placed:
     """Send one order request exactly once; on a lost answer, decide from what CMR lists."""
-    try:
-        response = client.call(endpoint, query={_api.USER_ID: user_id}, body=body)
-    except CmrApiError as exc:
-        if not exc.maybe_applied:
-            raise
-        return reconcile_lost_order(client, user_id, placed, exc, confirmed)
-    data = response.data if isinstance(response.data, dict) else {}
+    what = "the %sorder for %s" % ("" if confirmed else "unconfirmed ", ", ".join(placed.domains + placed.emails))
+    if confirmed:
+        request = PaidRequest(what, endpoint, {_api.USER_ID: user_id}, body, probe=lambda: seen_order(client, user_id, placed),
+                              check_first="the wallet and the user's domains and mailboxes (coldmailreseller.cmr.cmr_wallet_info, "
+                                          "cmr_domain_info, cmr_mailbox_info)")
+    else:
+        # An unconfirmed order registers nothing, so nothing CMR lists can tell; it costs nothing either.
+        request = PaidRequest(what, endpoint, {_api.USER_ID: user_id}, body, probe=lambda: False,
+                              check_first="the orders in the CMR dashboard", unseen="CMR does not list unconfirmed orders; an "
+                              "unconfirmed order costs nothing until it is processed")
+    sent = send_once(client, request, warn)
+    if sent.answer_lost:
+        placed.answer_lost = True
+        return placed
+    data = sent.data if isinstance(sent.data, dict) else {}
     placed.order_id = data.get(_api.ORDER_ID)
-    placed.action_id = response.action_id
+    placed.action_id = sent.action_id
     placed.unavailable_domains = sorted(canonical_name(str(name)) for name in data.get(_api.ORDER_UNAVAILABLE_DOMAINS) or [])
     return placed
 
@@ -366,30 +377,13 @@ def judge_lost_order(expected_domains: t.Collection[str], expected_emails: t.Col
     return bool(found_domains or found_emails), missing
 
 
-def reconcile_lost_order(client: CmrClient, user_id: str, placed: Placed, exc: CmrApiError, confirmed: bool) -> Placed:
-    """The order request may have been applied but no answer came: read, never re-send."""
-    if not confirmed:
-        # An unconfirmed order registers nothing, so nothing CMR lists can tell; it costs nothing either.
-        raise CmrModuleError(
-            "state unknown: CMR did not answer the request for an unconfirmed order (%s). It may have created an unconfirmed "
-            "order, which costs nothing until it is processed. The request was not sent again; check the orders in the CMR "
-            "dashboard before retrying" % exc.message,
-            changed=True, maybe_applied=True,
-        )
+def seen_order(client: CmrClient, user_id: str, placed: Placed) -> bool:
+    """The probe of a lost order answer: whether CMR lists any of it (and, if so, which domains it left out)."""
     listed_domains = {canonical_name(str(d.get("name") or "")) for d in list_domains(client, user_id)} if placed.domains else set()
     listed_emails = existing_emails(list_mailboxes(client, user_id)) if placed.emails else set()
     was_placed, missing = judge_lost_order(placed.domains, placed.emails, listed_domains, listed_emails)
-    if not was_placed:
-        raise CmrModuleError(
-            "state unknown: the order for %s reached CMR but no answer came back (%s), and CMR does not list any of it yet. "
-            "It may or may not have been placed and charged. The request was NOT sent again: check the wallet and the user's "
-            "domains and mailboxes (coldmailreseller.cmr.cmr_wallet_info, cmr_domain_info, cmr_mailbox_info) before retrying"
-            % (", ".join(placed.domains + placed.emails), exc.message),
-            changed=True, maybe_applied=True,
-        )
-    placed.answer_lost = True
     placed.unavailable_domains = [name for name in missing if name in placed.domains]
-    return placed
+    return was_placed
 
 
 # --- waiting until everything ordered is ACTIVE ---------------------------------------------------
@@ -552,7 +546,7 @@ def plan_new_order(client: CmrClient, user_id: str, domains_option: t.Any, mailb
     return plan, view
 
 
-def place_plan(client: CmrClient, user_id: str, plan: OrderPlan, settings: OrderSettings, confirm: bool) -> list[Placed]:
+def place_plan(client: CmrClient, user_id: str, plan: OrderPlan, settings: OrderSettings, confirm: bool, warn: Warn) -> list[Placed]:
     """Send the plan's orders, each exactly once: the domain order, then one mailbox order per owned domain.
 
     When a later request fails, the error says which orders this run already placed, so the
@@ -563,11 +557,11 @@ def place_plan(client: CmrClient, user_id: str, plan: OrderPlan, settings: Order
         if plan.new_domains:
             emails = [mailbox_email(spec["username"], d.name) for d in plan.new_domains for spec in d.mailboxes]
             placed.append(send_order(client, _api.ORDER_CREATE, user_id, domain_order_body(plan.new_domains, settings, confirm),
-                                     Placed("domains", plan.domain_names, emails), confirm))
+                                     Placed("domains", plan.domain_names, emails), confirm, warn))
         for order in plan.mailbox_orders:
             emails = [mailbox_email(spec["username"], order.domain) for spec in order.mailboxes]
             placed.append(send_order(client, _api.MAILBOX_ORDER_CREATE, user_id, mailbox_order_body(order, settings, confirm),
-                                     Placed("mailboxes", [], emails), confirm))
+                                     Placed("mailboxes", [], emails), confirm, warn))
     except (CmrApiError, CmrModuleError) as exc:
         if not placed:
             raise
@@ -582,25 +576,46 @@ def place_plan(client: CmrClient, user_id: str, plan: OrderPlan, settings: Order
     return placed
 
 
-def process_order(client: CmrClient, user_id: str, order: t.Mapping[str, t.Any], plan: OrderPlan) -> Placed:
+def process_order(client: CmrClient, user_id: str, order: t.Mapping[str, t.Any], plan: OrderPlan, warn: Warn) -> Placed:
     """Process (pay for) an unconfirmed order once; a lost answer is settled by reading the order."""
-    placed = Placed("order", plan.domain_names, plan.emails, order_id=order["order_id"])
-    try:
-        response = client.call(_api.ORDER_PROCESS, query={_api.USER_ID: user_id}, body={_api.ORDER_ID: order["order_id"]})
-    except CmrApiError as exc:
-        if not exc.maybe_applied:
-            raise
-        if get_order(client, user_id, order["order_id"])["status"] == _api.ORDER_STATUS_UNCONFIRMED:
-            raise CmrModuleError(
-                "state unknown: the request to process order %s reached CMR but no answer came back (%s), and the order still "
-                "shows UNCONFIRMED. The request was NOT sent again: check the order (coldmailreseller.cmr.cmr_order_info) and "
-                "the wallet before retrying" % (order["order_id"], exc.message),
-                changed=True, maybe_applied=True,
-            ) from exc
-        placed.answer_lost = True
-        return placed
-    placed.action_id = response.action_id
-    return placed
+    order_id = order["order_id"]
+    request = PaidRequest(
+        "the request to process order %s" % order_id, _api.ORDER_PROCESS, {_api.USER_ID: user_id}, {_api.ORDER_ID: order_id},
+        probe=lambda: get_order(client, user_id, order_id)["status"] != _api.ORDER_STATUS_UNCONFIRMED,
+        check_first="the order and the wallet (coldmailreseller.cmr.cmr_order_info, cmr_wallet_info)",
+        unseen="the order still shows UNCONFIRMED",
+    )
+    sent = send_once(client, request, warn)
+    return Placed("order", plan.domain_names, plan.emails, order_id=order_id, action_id=sent.action_id, answer_lost=sent.answer_lost)
+
+
+# --- one mailbox on a domain the user owns (cmr_mailbox) ---------------------------------------------
+
+@dataclass
+class MailboxPurchase:
+    """The one-mailbox order that creates a mailbox: on the user's domain, into its subscription."""
+
+    domain: dict[str, t.Any]
+    plan: OrderPlan
+
+
+def plan_mailbox_purchase(client: CmrClient, user_id: str, email: str, spec: MailboxSpec, mailbox_price: float) -> MailboxPurchase:
+    domain_name = email.split("@", 1)[1]
+    domain = pick_domain(list_domains(client, user_id), domain_name)
+    if domain is None:
+        raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
+                             % (email, user_id, domain_name))
+    subscription = by_domain(list_subscriptions(client, user_id=user_id, domain=domain_name)).get(canonical_name(domain_name))
+    return MailboxPurchase(domain, OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=mailbox_price))
+
+
+def buy_mailbox(client: CmrClient, user_id: str, purchase: MailboxPurchase, warn: Warn, wait_timeout: t.Optional[float]) -> t.Optional[dict[str, t.Any]]:
+    """Place the one-mailbox order once; with a wait_timeout, the mailbox once ACTIVE (None without)."""
+    settings = OrderSettings(service_provider=purchase.domain.get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER)
+    placed = place_plan(client, user_id, purchase.plan, settings, True, warn)
+    if wait_timeout is None:
+        return None
+    return wait_provisioned(client, user_id, placed, wait_timeout)[1][0]
 
 
 def unavailable_failure(placed: t.Sequence[Placed]) -> t.Optional[CmrModuleError]:

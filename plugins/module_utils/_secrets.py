@@ -26,7 +26,7 @@ SECRET_FIELDS = frozenset((
     "app_password", "appPassword",
     "authenticator_secret", "authenticatorSecret",
     "client_secret", "clientSecret",
-    "credentials",  # platform export credentials objects (REFERENCE §10.2)
+    "credentials",  # platform export credentials objects (docs/developer/API.md#exports-and-platform-credentials)
     "api_key", "apiKey",
     "secret",
     "token",

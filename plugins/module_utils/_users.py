@@ -10,11 +10,10 @@
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrClient, call_unless_missing
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 
 def normalise_user(obj: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -50,62 +49,41 @@ def find_users(client: CmrClient, search: t.Optional[str] = None, email: t.Optio
 
 def require_user(client: CmrClient, user_id: str) -> dict[str, t.Any]:
     """The user, or a clear failure: CMR answers an empty list for an unknown userId on some
-    endpoints (REFERENCE §13.13), so modules check the user before trusting "nothing found"."""
+    endpoints (docs/developer/API.md#unknown-user-ids), so modules check the user before trusting "nothing found"."""
     user = get_user(client, user_id)
     if user is None:
         raise CmrModuleError("user_id %s does not exist in this CMR account" % user_id)
     return user
 
 
-def read_wallet(client: CmrClient) -> dict[str, t.Any]:
-    """The partner wallet as {balance, currency}."""
-    data = client.call(_api.WALLET).data
-    wallet = _api.from_api(_api.WALLET_FIELDS, data) if isinstance(data, dict) else {}
-    balance = wallet.get("balance")
-    if isinstance(balance, bool) or not isinstance(balance, (int, float)):
-        raise CmrModuleError("Unexpected response from CMR: the wallet has no numeric balance")
-    return {"balance": float(balance), "currency": wallet.get("currency") or "USD"}
+def create_user(client: CmrClient, fields: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Create a user; returns the fields sent plus the new user_id."""
+    data = client.call(_api.USER_CREATE, body=_api.to_api(_api.USER_FIELDS, fields)).data
+    user_id = data.get(_api.USER_CREATED_ID) if isinstance(data, dict) else None
+    if not user_id:
+        raise CmrModuleError("Unexpected response from CMR: the new user's ID is missing; look the user up by email before running the task again",
+                             changed=True)
+    return dict(fields, user_id=user_id)
 
 
-@dataclass(frozen=True)
-class Funds:
-    """A price and the partner wallet that pays it: the funds check every money-spending path shares.
+def update_user(client: CmrClient, current: t.Mapping[str, t.Any], changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Update a user. CMR's help guide asks for the full billing object on update, so every known field is sent."""
+    merged = {key: value for key, value in {**current, **changes}.items() if key in _api.USER_FIELDS and value is not None}
+    client.call(_api.USER_UPDATE, query={_api.USER_ID: current["user_id"]}, body=_api.to_api(_api.USER_FIELDS, merged))
+    return {**current, **changes}
 
-    A path that spends money reads the wallet once while planning (``read_funds()``), returns
-    ``as_result()`` (``wallet_balance``, ``sufficient_funds``), calls ``warn_if_short()`` (a
-    warning in check mode) and, in a real run, ``require()`` before it sends anything.
-    ``what`` names the purchase ("order", "renewal of acme.com") and ``done`` what did not
-    happen when it is refused ("ordered", "renewed").
-    """
 
-    cost: t.Optional[float]  # None: CMR gave no price, so the wallet cannot be judged
-    wallet_balance: t.Optional[float]  # None: nothing to buy, the wallet was not read
-    what: str
-    done: str
-
-    @property
-    def sufficient(self) -> bool:
-        return self.cost is None or self.wallet_balance is None or self.wallet_balance >= self.cost
-
-    def as_result(self) -> dict[str, t.Any]:
-        return {"wallet_balance": self.wallet_balance, "sufficient_funds": self.sufficient}
-
-    def warn_if_short(self, module: t.Any) -> None:
-        """In check mode, say that a real run will refuse what the wallet cannot pay."""
-        if module.check_mode and not self.sufficient:
-            module.warn("the wallet (%.2f USD) cannot pay this %s (%.2f USD); a real run will refuse it"
-                        % (self.wallet_balance or 0.0, self.what, self.cost or 0.0))
-
-    def require(self, **details: t.Any) -> None:
-        """Refuse, in one line and before anything is sent, what the wallet cannot pay."""
-        if not self.sufficient:
+def delete_user(client: CmrClient, user_id: str) -> None:
+    """Delete a user; one that is already gone is the end state, one that still owns things is refused clearly."""
+    try:
+        call_unless_missing(client, _api.USER_DELETE, query={_api.USER_ID: user_id})
+    except CmrApiError as exc:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        if exc.status and 400 <= exc.status < 500 and (_api.DOMAIN_COUNT in data or _api.MAILBOX_COUNT in data):
+            domains, mailboxes = data.get(_api.DOMAIN_COUNT, "?"), data.get(_api.MAILBOX_COUNT, "?")
             raise CmrModuleError(
-                "nothing was %s: the %s costs %.2f USD but the partner wallet holds %.2f USD; top up the wallet and run the task again"
-                % (self.done, self.what, self.cost or 0.0, self.wallet_balance or 0.0),
-                **details,
-            )
-
-
-def read_funds(client: CmrClient, cost: t.Optional[float], what: str, done: str) -> Funds:
-    """The wallet, read once, against the price of a purchase (see ``Funds``)."""
-    return Funds(cost, read_wallet(client)["balance"], what, done)
+                "CMR refused to delete user %s: it still has %s domain(s) and %s mailbox(es); cancel its subscriptions, "
+                "remove its mailboxes and domains, then delete it" % (user_id, domains, mailboxes),
+                domain_count=data.get(_api.DOMAIN_COUNT), mailbox_count=data.get(_api.MAILBOX_COUNT),
+            ) from exc
+        raise

@@ -5,7 +5,7 @@
 
 # This file is private to the collection: its content may change at any time without notice.
 
-"""Polling with backoff for CMR's asynchronous operations (DESIGN §2 "Waiting")."""
+"""Polling with backoff for CMR's asynchronous operations (docs/developer/DESIGN.md#waiting)."""
 
 from __future__ import annotations
 

@@ -243,11 +243,12 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     DOMAIN_ARGUMENT_SPEC,
     RECORD_TYPES,
     Record,
-    RecordSet,
     Wanted,
     build_wanted,
     find_match,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import run_resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._recordset import RecordSet
 
 
 class DnsRecord(RecordSet):
@@ -277,7 +278,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    DnsRecord.main(ARGUMENT_SPEC)
+    run_resource(DnsRecord, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -36,17 +36,54 @@ attributes:
 options:
   records:
     description:
-      - The records, each a dictionary with the keys C(type), C(host), C(value), C(priority), C(excluded_dmarc_tags),
-        C(state) and C(on_existing), which mean what the options of the same name of
-        M(coldmailreseller.cmr.cmr_dns_record) mean. C(type) and C(host) are required, C(value) is required unless
-        the item's C(state) is V(absent).
-      - An item without C(state) takes O(state).
+      - The records. Each item takes the options of M(coldmailreseller.cmr.cmr_dns_record) of the same name and
+        follows its identity and normalisation rules.
       - Each item is checked before anything is sent; a mistake fails the task with one line that names the item
         (for example C(records[2])) and the field.
       - Two items that describe the same record are an error.
     type: list
     elements: dict
     required: true
+    suboptions:
+      type:
+        description: Record type.
+        type: str
+        required: true
+        choices: [A, AAAA, CAA, CNAME, MX, NS, SRV, TXT]
+      host:
+        description:
+          - Host name, relative to the domain (V(www)) or absolute (V(www.acme-mail.com)); V(@) is the domain itself.
+        type: str
+        required: true
+      value:
+        description:
+          - Record value, for example an IPv4 address, a host name or the text of a C(TXT) record.
+          - Required unless the item's O(records[].state) is V(absent); without it an absent item deletes every value
+            of its type at its host.
+        type: str
+      priority:
+        description:
+          - Priority of an C(MX) record (0 to 65535). Required for C(MX) items that are present (unless O(records[].value)
+            carries it); not allowed for other types.
+        type: int
+      excluded_dmarc_tags:
+        description:
+          - For a C(TXT) record on C(_dmarc) only, the default DMARC tags CMR must not append.
+        type: list
+        elements: str
+        choices: [rua, ruf, fo, rf, ri, pct, sp, aspf, adkim]
+      state:
+        description:
+          - V(present) or V(absent) for this item; when left out, the item takes O(state).
+        type: str
+        choices: [present, absent]
+      on_existing:
+        description:
+          - What to do with other values of the same type at the same host.
+          - V(keep) adds this value beside them. V(replace) deletes them, so this value is the only one.
+        type: str
+        choices: [keep, replace]
+        default: keep
   state:
     description:
       - V(present) creates or updates the listed records; V(absent) deletes them. An item's own C(state) wins.
@@ -202,18 +239,26 @@ summary:
   sample: {created: 4, updated: 0, deleted: 1}
 """
 
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._api import DMARC_APPENDED_TAGS
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
+    ABSENT,
     DOMAIN_ARGUMENT_SPEC,
+    KEEP,
+    PRESENT,
     RECORD_TYPES,
+    REPLACE,
     RecordFilter,
-    RecordSet,
     Wanted,
+    items_problem,
     validate_items,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._recordset import RecordSet
 
 
 class DnsRecords(RecordSet):
+    option_checks = {"records": items_problem}
+
     def wanted(self) -> list[Wanted]:
         if self.params["purge"] and self.params["state"] == "absent":
             raise CmrModuleError("purge=true needs state=present: with state=absent it would delete every record of the domain")
@@ -233,8 +278,17 @@ class DnsRecords(RecordSet):
 
 ARGUMENT_SPEC = dict(
     **DOMAIN_ARGUMENT_SPEC,
-    # Items are validated by _dns.validate_items (voluptuous): one-line errors naming item and field.
-    records=dict(type="list", elements="dict", required=True),
+    # Items are also checked by _dns.validate_items, whose one-line errors name the item and the field
+    # (DnsRecords.option_checks makes them win over ansible-core's wording).
+    records=dict(type="list", elements="dict", required=True, options=dict(
+        type=dict(type="str", required=True, choices=list(RECORD_TYPES)),
+        host=dict(type="str", required=True),
+        value=dict(type="str"),
+        priority=dict(type="int"),
+        excluded_dmarc_tags=dict(type="list", elements="str", choices=list(DMARC_APPENDED_TAGS)),
+        state=dict(type="str", choices=[PRESENT, ABSENT]),
+        on_existing=dict(type="str", choices=[KEEP, REPLACE], default=KEEP),
+    )),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     purge=dict(type="bool", default=False),
     keep=dict(
@@ -247,7 +301,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    DnsRecords.main(ARGUMENT_SPEC)
+    run_resource(DnsRecords, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -318,25 +318,17 @@ msg:
 
 import typing as t
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
-    canonical_name,
-    list_domains,
-    one_year_later,
-    pick_domain,
-    renewal_prices,
-    renewal_window,
-)
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Change, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _domains
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import list_domains, pick_domain, renewal_done, renewal_prices, renewal_window
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, Action, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import canonical_name
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import one_year_later
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 SETTINGS = ("auto_renew", "forward_to", "mask_forwarding", "email_forward_to", "google_client_id", "google_app_name")
-URL_FORWARDING = ("forward_to", "mask_forwarding")
-GOOGLE_CLIENT = ("google_client_id", "google_app_name")
 
 
 class Domain(Resource):
@@ -366,26 +358,27 @@ class Domain(Resource):
             self.require_active_mailboxes(plan.before or {})
         self.warn_unreported(plan.before or {}, plan.changes)
         if self.params["renew"]:
-            plan = self.plan_renewal(plan)
+            self.plan_renewal(plan)
         return plan
 
     # --- planning helpers --------------------------------------------------------------------
-    def plan_renewal(self, plan: Plan) -> Plan:
+    def plan_renewal(self, plan: Plan) -> None:
+        """Add the paid renewal to the plan when the domain is in its renewal window."""
         current = plan.before or {}
         window = renewal_window(current)
         renewal: dict[str, t.Any] = {"renewable": window.eligible, "reason": window.reason, "window_opens": window.opens_on, "price": None}
-        extra = {"renewal": renewal, "msg": window.reason}
+        plan.extra.update(renewal=renewal, msg=window.reason)
         if not window.eligible:
-            plan.extra.update(extra)
-            return plan
+            return
         price = renewal_prices(self.client, self.params["user_id"], [current["name"]]).get(canonical_name(current["name"]), {})
         renewal["price"] = price.get("renewal_price")
         self.funds = read_funds(self.client, renewal["price"], "renewal of %s" % current["name"], "renewed")
         renewal.update(self.funds.as_result())
         self.funds.warn_if_short(self.module)
-        extra["msg"] = "%s; renewing for one year at %s" % (window.reason, renewal["price"])
-        changes = dict(plan.changes, expiry_date=one_year_later(current.get("expiry_date")))
-        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes, extra={**plan.extra, **extra})
+        plan.extra["msg"] = "%s; renewing for one year at %s" % (window.reason, renewal["price"])
+        plan.expected["expiry_date"] = (current.get("expiry_date"), one_year_later(current.get("expiry_date")))
+        plan.after = dict(plan.after or current, expiry_date=plan.expected["expiry_date"][1])
+        plan.actions.append(Action(Change(RENEW, self.name, current["name"], cost=renewal["price"] or 0.0), self.renew))
 
     def mailboxes(self, domain: dict[str, t.Any]) -> list[dict[str, t.Any]]:
         return on_domain(list_mailboxes(self.client, self.params["user_id"]), domain["name"])
@@ -418,64 +411,31 @@ class Domain(Resource):
                 % ", ".join(unknown)
             )
 
-    # --- the plan line (cmr_plan) ---------------------------------------------------------------
-    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        if "expiry_date" not in plan.changes:
-            return super().plan_changes(plan, obj)
-        price = (plan.extra.get("renewal") or {}).get("price") or 0.0
-        others = tuple(key for key in plan.changes if key != "expiry_date")
-        return [Change(RENEW, self.name, self.natural_key(plan, obj) or "", cost=price, fields=others)]
-
     def wallet_balance(self) -> t.Optional[float]:
         return self.funds.wallet_balance if self.funds is not None else None
 
     # --- applying ----------------------------------------------------------------------------
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
-        if "expiry_date" in plan.changes and self.funds is not None:
+        if self.funds is not None and any(action.change.action == RENEW for action in plan.actions):
             self.funds.require(renewal=plan.extra["renewal"])  # before anything is sent, the other settings included
         return super().apply(plan)
 
     def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
-        user_id, name = self.params["user_id"], current["name"]
-        wanted = {**current, **changes}
-        if "auto_renew" in changes:
-            self.client.call(_api.DOMAIN_AUTO_RENEW, body={_api.USER_ID: user_id, _api.DOMAINS: [name], _api.AUTO_RENEW: changes["auto_renew"]})
-        if any(key in changes for key in URL_FORWARDING):
-            body = {_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: wanted.get("forward_to")}
-            if wanted.get("mask_forwarding") is not None:
-                body[_api.MASK_FORWARDING] = wanted["mask_forwarding"]
-            self.client.call(_api.DOMAIN_FORWARDING, body=body)
-        if "email_forward_to" in changes:
-            self.client.call(_api.DOMAIN_EMAIL_FORWARDING, body={_api.USER_ID: user_id, _api.DOMAIN: name, _api.FORWARD_TO: changes["email_forward_to"]})
-        if any(key in changes for key in GOOGLE_CLIENT):
-            body = {_api.USER_ID: user_id, _api.DOMAINS: [name], _api.CLIENT_ID: wanted.get("google_client_id"), _api.APP_NAME: wanted.get("google_app_name")}
-            self.client.call(_api.DOMAIN_ADD_CLIENT_ID, body=body)
-        if "expiry_date" in changes:
-            self.renew(current)
-        if self.params["wait"]:
-            settled_domain = self.wait_until(lambda domain: domain is not None and settled(domain, current, changes), "the changes to %s" % name)
-            return {**wanted, **settled_domain}  # keeps the values set for settings CMR does not report
-        return wanted
+        wanted = _domains.update_settings(self.client, self.params["user_id"], current, changes)
+        if not self.params["wait"]:
+            return wanted
+        settled_domain = self.wait_until(lambda domain: domain is not None and settled(domain, changes), "the changes to %s" % current["name"])
+        return {**wanted, **settled_domain}  # keeps the values set for settings CMR does not report
 
-    def renew(self, current: dict[str, t.Any]) -> None:
-        """POST the renewal once. When the answer is lost, re-read instead of paying twice (DESIGN §2)."""
-        try:
-            self.client.call(_api.DOMAIN_RENEW, body={_api.USER_ID: self.params["user_id"], _api.DOMAINS: [current["name"]]})
-        except CmrApiError as exc:
-            if not exc.maybe_applied:
-                raise
-            now = pick_domain(list_domains(self.client, self.params["user_id"]), current["name"]) or {}
-            if now.get("status") != _api.DOMAIN_STATUS_RENEWING and now.get("expiry_date") == current.get("expiry_date"):
-                raise CmrModuleError(
-                    "the renewal of %s may or may not have been accepted (%s) and CMR does not show it yet; "
-                    "check the domain's expiry date and the wallet before running the task again" % (current["name"], exc.message),
-                    maybe_applied=True,
-                ) from exc
+    def renew(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        current = current or {}
+        _domains.renew(self.client, self.params["user_id"], current, self.module.warn)
+        if not self.params["wait"]:
+            return dict(current, status=_api.DOMAIN_STATUS_RENEWING)
+        return {**current, **self.wait_until(lambda domain: renewal_done(domain, current), "the renewal of %s" % current["name"])}
 
     def delete(self, current: dict[str, t.Any]) -> None:
-        query, body = {_api.USER_ID: self.params["user_id"]}, {_api.DOMAINS: [current["name"]]}
-        removed = call_unless_missing(self.client, _api.DOMAIN_REMOVE, query=query, body=body)
-        if removed is not None and self.params["wait"]:  # None: already gone
+        if _domains.remove(self.client, self.params["user_id"], current["name"]) and self.params["wait"]:
             self.wait_until(lambda domain: domain is None, "the removal of %s" % current["name"])
 
     def wait_until(self, done: t.Callable[[t.Optional[dict[str, t.Any]]], bool], what: str) -> dict[str, t.Any]:
@@ -485,15 +445,9 @@ class Domain(Resource):
         return wait_for(fetch, done, self.params["wait_timeout"], what, initial=0.5) or {}
 
 
-def settled(domain: dict[str, t.Any], before: dict[str, t.Any], changes: dict[str, t.Any]) -> bool:
+def settled(domain: dict[str, t.Any], changes: dict[str, t.Any]) -> bool:
     """Whether CMR now reports every change it reports at all (unreported settings cannot be awaited)."""
-    for key, value in changes.items():
-        if key == "expiry_date":  # a renewal: finished once the expiry moved and the domain left RENEWING
-            if domain.get("expiry_date") == before.get("expiry_date") or domain.get("status") == _api.DOMAIN_STATUS_RENEWING:
-                return False
-        elif key in domain and domain[key] != value:
-            return False
-    return True
+    return all(domain[key] == value for key, value in changes.items() if key in domain)
 
 
 ARGUMENT_SPEC = dict(
@@ -513,7 +467,8 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Domain.main(
+    run_resource(
+        Domain,
         ARGUMENT_SPEC,
         required_by={"mask_forwarding": "forward_to"},
         required_together=[("google_client_id", "google_app_name")],

@@ -72,27 +72,17 @@ states:
       sample: NY
 """
 
-import re
 import typing as t
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule, CmrModuleError
-
-
-def as_list(name_to_code: t.Any) -> list[dict[str, str]]:
-    if not isinstance(name_to_code, dict):
-        raise CmrModuleError("Unexpected response from CMR: expected a map of names to codes, got %s" % type(name_to_code).__name__)
-    return [{"name": name, "code": code} for name, code in sorted(name_to_code.items())]
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _geo
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
 
 
 def read_geo(module: CmrModule) -> dict[str, t.Any]:
     code = module.params["country_code"]
     if code is None:
-        return {"changed": False, "countries": as_list(module.client.call(_api.GEO_COUNTRIES).data)}
-    if not re.match(r"^[A-Za-z]{2}$", code):
-        raise CmrModuleError("country_code must be a two-letter ISO 3166-1 alpha-2 code such as US, not %r" % code)
-    states = module.client.call(_api.GEO_STATES, query={_api.COUNTRY_CODE: code.upper()}).data
-    return {"changed": False, "states": as_list(states)}
+        return {"changed": False, "countries": _geo.countries(module.client)}
+    return {"changed": False, "states": _geo.states(module.client, code)}
 
 
 def main() -> None:

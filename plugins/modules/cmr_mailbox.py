@@ -91,13 +91,42 @@ options:
     choices: [active, paused, stopped]
   warmup_settings:
     description:
-      - Warm-up settings to apply; settings not listed are left as they are.
-      - Keys are C(warmup_limit), C(minimum_warmup_limit), C(increase_per_day), C(minimum_delay_between_warmup_emails),
-        C(maximum_delay_between_warmup_emails) (whole numbers), C(warmup_reply_rate), C(warmup_open_rate),
-        C(warmup_spam_protection_rate) (numbers from 0 to 1), C(warmup_on_weekdays) and C(warmup_disable_slow) (booleans).
+      - Warm-up settings to apply; settings left out are left as they are.
       - The documented CMR API does not report warm-up settings back. When CMR's answer lacks them the module sends them on
         every run, reports a change and warns.
+      - A mistake fails the task with one line that names the setting, before anything is sent.
     type: dict
+    suboptions:
+      warmup_limit:
+        description: Most warm-up e-mails a day (0 or more).
+        type: int
+      minimum_warmup_limit:
+        description: Fewest warm-up e-mails a day (0 or more, not above O(warmup_settings.warmup_limit)).
+        type: int
+      increase_per_day:
+        description: How many more warm-up e-mails each day, until O(warmup_settings.warmup_limit) (0 or more).
+        type: int
+      minimum_delay_between_warmup_emails:
+        description: Shortest pause between two warm-up e-mails (0 or more, not above the maximum).
+        type: int
+      maximum_delay_between_warmup_emails:
+        description: Longest pause between two warm-up e-mails (0 or more).
+        type: int
+      warmup_reply_rate:
+        description: Share of warm-up e-mails that get a reply, from 0 to 1.
+        type: float
+      warmup_open_rate:
+        description: Share of warm-up e-mails that are opened, from 0 to 1.
+        type: float
+      warmup_spam_protection_rate:
+        description: Share of warm-up e-mails rescued from spam, from 0 to 1.
+        type: float
+      warmup_on_weekdays:
+        description: Send warm-up e-mails on weekdays only.
+        type: bool
+      warmup_disable_slow:
+        description: Turn off the slow ramp-up.
+        type: bool
   confirm:
     description:
       - Must be V(true) to create a missing mailbox, which places a paid mailbox order. Without it the module fails and
@@ -305,17 +334,19 @@ deletes_workspace:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import canonical_name, list_domains, pick_domain
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Change, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, DELETE, PURCHASE, Action, Change, Plan, Resource, changed_fields
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import (
     ENROL,
     WARMUP_CHOICES,
+    WARMUP_COUNTS,
+    WARMUP_RATES,
+    WARMUP_SWITCHES,
     apply_warmup,
     belongs_to,
     get_mailbox,
+    last_on_domain,
     list_mailboxes,
     mailbox_email,
-    on_domain,
     pick_mailbox,
     removal_refusal,
     remove,
@@ -326,20 +357,19 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     validate_warmup_settings,
     warmup_action,
     warmup_after,
+    warmup_settings_problem,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import domain_name_problem, person_name_problem, username_problem
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import check_person_names, domain_name_problem, username_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
+    MailboxPurchase,
     OrderPlan,
-    OrderSettings,
+    buy_mailbox,
     cost,
-    mailbox_order_for,
-    place_plan,
-    wait_provisioned,
+    plan_mailbox_purchase,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import by_domain, list_subscriptions
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
 
 DETAILS = ("first_name", "last_name", "profile_picture")
@@ -348,17 +378,17 @@ DETAILS = ("first_name", "last_name", "profile_picture")
 class Mailbox(Resource):
     name = "mailbox"
     key_field = "email"
+    option_checks = {"warmup_settings": warmup_settings_problem}
 
     def __init__(self, module: t.Any) -> None:
         super().__init__(module)
         self.user_id: str = self.params["user_id"]
         self.email = self.address()  # validated before the first request; None with mailbox_id
-        check_names(self.params)
+        check_person_names({key: self.params[key] for key in ("first_name", "last_name")})
         self.settings = validate_warmup_settings(self.params["warmup_settings"])
         self.costing = Costing(OrderPlan(mailbox_price=self.params["mailbox_price"]))
         self.mailboxes: t.Optional[list[dict[str, t.Any]]] = None  # the user's list, when it was read
-        self.creation: t.Optional[dict[str, t.Any]] = None  # domain and order plan of a mailbox to create
-        self.warmup_step: t.Optional[str] = None  # the warm-up call compare() chose
+        self.purchase: t.Optional[MailboxPurchase] = None  # the one-mailbox order that creates the mailbox
 
     # --- reading -------------------------------------------------------------------------------
     def address(self) -> t.Optional[str]:
@@ -392,12 +422,10 @@ class Mailbox(Resource):
         changes = changed_fields(current, desired)
         if "profile_picture" in changes and not changes["profile_picture"] and not current.get("profile_picture"):
             del changes["profile_picture"]  # "" asks for no picture, and there is none
-        self.warmup_step = warmup_action(current.get("warmup"), self.params["warmup"])
-        if self.warmup_step:
-            changes["warmup"] = warmup_after(current.get("warmup"), self.warmup_step)
+        step = warmup_action(current.get("warmup"), self.params["warmup"])
+        if step:
+            changes["warmup"] = warmup_after(current.get("warmup"), step)
         if self.settings:
-            if "warmup_settings" not in current:
-                self.module.warn("CMR does not report the warm-up settings of a mailbox, so they are sent and reported as changed on every run")
             delta = settings_changes(current.get("warmup_settings"), self.settings)
             if delta:
                 changes["warmup_settings"] = {**(current.get("warmup_settings") or {}), **delta}
@@ -407,13 +435,17 @@ class Mailbox(Resource):
     def plan(self) -> Plan:
         if self.params["warmup"] == "stopped" and self.settings:
             raise CmrModuleError("warmup_settings cannot be applied with warmup: stopped")
+        # Every plan reads the list afresh: the plan made again after a lost answer must see what landed.
+        self.mailboxes = None
         plan = super().plan()
         if plan.action == DELETE:
             return self.plan_removal(plan)
         if plan.action == CREATE:
             return self.plan_creation()
         current = plan.before or {}
-        if self.warmup_step == ENROL and current.get("status") != _api.MAILBOX_STATUS_ACTIVE:
+        if self.settings and "warmup_settings" not in current:
+            self.module.warn("CMR does not report the warm-up settings of a mailbox, so they are sent and reported as changed on every run")
+        if warmup_action(current.get("warmup"), self.params["warmup"]) == ENROL and current.get("status") != _api.MAILBOX_STATUS_ACTIVE:
             raise CmrModuleError("warm-up can only be enrolled once the mailbox is ACTIVE; %s is %s" % (current.get("email"), current.get("status")))
         return plan
 
@@ -422,8 +454,7 @@ class Mailbox(Resource):
         refusal = removal_refusal(current.get("expiry_date"), status=current.get("status"))
         if refusal:
             raise CmrModuleError("cannot remove %s: %s" % (current.get("email"), refusal))
-        siblings = on_domain(self.user_mailboxes(), current.get("domain") or str(current.get("email")).split("@", 1)[-1])
-        last = [mb.get("mailbox_id") for mb in siblings] == [current.get("mailbox_id")]
+        last = last_on_domain(self.user_mailboxes(), current)
         if last:
             self.module.warn("%s is the last mailbox of its domain: removing it deletes the whole workspace (its subscription)" % current.get("email"))
         plan.extra.update(estimated_cost=0.0, deletes_workspace=last)
@@ -442,14 +473,10 @@ class Mailbox(Resource):
         # The same rule as for an existing mailbox (_mailboxes.warmup_action): pausing never enrols,
         # because the enrolment is charged and the task did not ask for warm-up to run.
         warmup_action(None, self.params["warmup"])
-        domain = pick_domain(list_domains(self.client, self.user_id), domain_name)
-        if domain is None:
-            raise CmrModuleError("mailbox %s cannot be created: user %s does not own %s; buy domains with coldmailreseller.cmr.cmr_order"
-                                 % (email, self.user_id, domain_name))
-        subscription = by_domain(list_subscriptions(self.client, user_id=self.user_id, domain=domain_name)).get(canonical_name(domain_name))
         spec = {"username": username, "first_name": self.params["first_name"], "last_name": self.params["last_name"],
                 "profile_picture": self.params["profile_picture"] or None, "warmup": self.params["warmup"] == "active"}
-        order_plan = OrderPlan(mailbox_orders=[mailbox_order_for(domain, subscription, [spec])], mailbox_price=self.params["mailbox_price"])
+        self.purchase = plan_mailbox_purchase(self.client, self.user_id, email, spec, self.params["mailbox_price"])
+        order_plan = self.purchase.plan
         self.costing = cost(self.client, order_plan, self.params["max_cost"])
         funds = self.costing.funds
         if not self.params["confirm"]:
@@ -459,27 +486,22 @@ class Mailbox(Resource):
                 estimated_cost=order_plan.total_cost, **funds.as_result(),
             )
         funds.warn_if_short(self.module)
-        self.creation = {"domain": domain, "plan": order_plan}
         wanted_warmup = _api.WARMUP_ACTIVE if self.params["warmup"] == "active" else None
         after = {"email": email, "username": username, "domain": domain_name, **self.desired(), "warmup": wanted_warmup, "warmup_settings": self.settings}
         after = {key: value for key, value in after.items() if value}
-        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost, **funds.as_result()})
+        purchase = Action(Change(PURCHASE, self.name, email, cost=order_plan.total_cost), lambda _obj: self.create(after))
+        return Plan(CREATE, after=after, extra={"estimated_cost": order_plan.total_cost, **funds.as_result()}, actions=[purchase])
 
     # --- apply ---------------------------------------------------------------------------------
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
-        creation = self.creation
-        if creation is None:  # create() only ever follows plan_creation()
-            raise AssertionError("no mailbox creation was planned")
+        if self.purchase is None:  # create() only ever follows plan_creation()
+            raise AssertionError("no mailbox purchase was planned")
         self.costing.require_funds()
-        provider = creation["domain"].get("service_provider") or _api.DEFAULT_SERVICE_PROVIDER
-        placed = place_plan(self.client, self.user_id, creation["plan"], OrderSettings(service_provider=provider), confirm=True)
-        if placed[0].answer_lost:
-            self.module.warn("CMR's answer to the mailbox order was lost; CMR lists the mailbox, so it was ordered once and not sent again")
-        if not self.params["wait"]:
+        mailbox = buy_mailbox(self.client, self.user_id, self.purchase, self.module.warn, self.params["wait_timeout"] if self.params["wait"] else None)
+        if mailbox is None:
             if self.settings:
                 self.module.warn("the warm-up settings are applied by a later run, once the mailbox is ACTIVE")
             return desired
-        mailbox = wait_provisioned(self.client, self.user_id, placed, self.params["wait_timeout"])[1][0]
         follow_up = {key: value for key, value in self.compare(mailbox, {}).items() if key in ("warmup", "warmup_settings")}
         return self.update(mailbox, follow_up) if follow_up else mailbox
 
@@ -511,21 +533,8 @@ class Mailbox(Resource):
         nothing_bought = {"estimated_cost": 0.0, **self.costing.funds.as_result()}  # wallet_balance None: not read
         return {**nothing_bought, **result}
 
-    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        if plan.action == CREATE:  # a new mailbox is a paid mailbox order
-            return [Change(PURCHASE, self.name, self.natural_key(plan, obj) or "", cost=self.costing.plan.total_cost)]
-        return super().plan_changes(plan, obj)
-
     def wallet_balance(self) -> t.Optional[float]:
         return self.costing.funds.wallet_balance
-
-
-def check_names(params: t.Mapping[str, t.Any]) -> None:
-    """First and last names CMR would refuse, named as the options."""
-    for key in ("first_name", "last_name"):
-        problem = params[key] is not None and person_name_problem(params[key])
-        if problem:
-            raise CmrModuleError("%s %s" % (key, problem))
 
 
 ARGUMENT_SPEC = dict(
@@ -539,7 +548,11 @@ ARGUMENT_SPEC = dict(
     last_name=dict(type="str"),
     profile_picture=dict(type="str"),
     warmup=dict(type="str", choices=list(WARMUP_CHOICES)),
-    warmup_settings=dict(type="dict"),
+    warmup_settings=dict(type="dict", options=dict(
+        **{key: dict(type="int") for key in WARMUP_COUNTS},
+        **{key: dict(type="float") for key in WARMUP_RATES},
+        **{key: dict(type="bool") for key in WARMUP_SWITCHES},
+    )),
     confirm=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
@@ -548,7 +561,8 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Mailbox.main(
+    run_resource(
+        Mailbox,
         ARGUMENT_SPEC,
         required_one_of=[("mailbox_id", "email", "domain")],
         mutually_exclusive=[("mailbox_id", "email", "domain")],

@@ -375,7 +375,7 @@ mailboxes:
 import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, NONE, PURCHASE, UPDATE, Change, Plan, Resource
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, NONE, PURCHASE, UPDATE, Action, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -393,6 +393,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders impor
     wait_provisioned,
 )
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets import strip_secrets
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import run_resource
 
 
 class Order(Resource):
@@ -406,6 +407,7 @@ class Order(Resource):
         self.costing = Costing(OrderPlan(mailbox_price=p["mailbox_price"]))
         self.existing: t.Optional[dict[str, t.Any]] = None  # the order named by order_id
         self.placed: list[Placed] = []
+        self.provisioned: dict[str, t.Any] = {}  # the ordered domains and mailboxes once ACTIVE (wait: true)
 
     # --- plan ----------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -418,7 +420,7 @@ class Order(Resource):
         if order_plan.empty:
             return Plan(NONE, before=view.before, after={})
         predicted = {"order_id": None, "confirmed": self.params["confirm"]}
-        return Plan(UPDATE, before=view.before, after=predicted, changes=view.after)
+        return Plan(UPDATE, before=view.before, after=predicted, changes=view.after, actions=self.order_actions(order_plan))
 
     def plan_existing_order(self) -> Plan:
         order = self.existing = get_order(self.client, self.user_id, self.params["order_id"])
@@ -430,7 +432,21 @@ class Order(Resource):
         if not self.params["confirm"]:
             return Plan(NONE, before=order, after=order)  # review only: the plan shows what processing would cost
         self.warn_about(self.costing.plan)
-        return Plan(UPDATE, before=order, after=dict(order, confirmed=True), changes={"confirmed": True})
+        return Plan(UPDATE, before=order, after=dict(order, confirmed=True), changes={"confirmed": True},
+                    actions=self.order_actions(self.costing.plan))
+
+    def order_actions(self, order_plan: OrderPlan) -> list[Action]:
+        """One step that sends the order(s); its plan lines are each domain and mailbox bought, at its price.
+
+        An unconfirmed order buys nothing yet: one line that creates it.
+        """
+        if not self.params["confirm"]:
+            return [Action(Change(CREATE, self.name, ", ".join(order_plan.domain_names + order_plan.emails)), self.place)]
+        lines = [Change(PURCHASE, "domain", domain.name, cost=domain.price) for domain in order_plan.new_domains]
+        lines += [Change(PURCHASE, "mailbox", email, cost=order_plan.mailbox_price) for email in order_plan.emails]
+        if not lines:  # an order CMR lists without domains or mailboxes: processing it is still the one paid step
+            lines = [Change(PURCHASE, self.name, self.params["order_id"] or "")]
+        return [Action(lines[0], self.place, also=tuple(lines[1:]))]
 
     def warn_about(self, order_plan: OrderPlan) -> None:
         if order_plan.with_warmup:
@@ -439,15 +455,14 @@ class Order(Resource):
             self.costing.funds.warn_if_short(self.module)
 
     # --- apply ---------------------------------------------------------------------------------
-    def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
+    def place(self, _obj: t.Optional[dict[str, t.Any]]) -> t.Optional[dict[str, t.Any]]:
         confirm = self.params["confirm"]
         if confirm:
             self.costing.require_funds()
         if self.existing is not None:
-            self.placed = [process_order(self.client, self.user_id, self.existing, self.costing.plan)]
+            self.placed = [process_order(self.client, self.user_id, self.existing, self.costing.plan, self.module.warn)]
         else:
-            self.placed = place_plan(self.client, self.user_id, self.costing.plan, self.settings, confirm)
-        self.report_lost_answers()
+            self.placed = place_plan(self.client, self.user_id, self.costing.plan, self.settings, confirm, self.module.warn)
         if not confirm:
             self.module.warn("created an unconfirmed order (not charged). CMR cannot list orders, so every run of this task creates "
                              "another one: pass order_id with confirm: true to pay for this one")
@@ -457,16 +472,10 @@ class Order(Resource):
             raise failure
         if self.params["wait"]:
             domains, mailboxes = wait_provisioned(self.client, self.user_id, self.placed, self.params["wait_timeout"])
-            plan.extra.update(domains=domains, mailboxes=strip_secrets(mailboxes))
+            self.provisioned = {"domains": domains, "mailboxes": strip_secrets(mailboxes)}
         if self.existing is not None:
             return get_order(self.client, self.user_id, self.existing["order_id"])
         return self.placed[0].as_dict() | {"confirmed": True}
-
-    def report_lost_answers(self) -> None:
-        for placed in self.placed:
-            if placed.answer_lost:
-                self.module.warn("CMR's answer to the order for %s was lost; CMR lists what it ordered, so it was placed once and "
-                                 "was not sent again" % ", ".join(placed.domains + placed.emails))
 
     # --- result --------------------------------------------------------------------------------
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
@@ -474,16 +483,9 @@ class Order(Resource):
         if self.module.check_mode or not plan.changed:
             result[self.name] = strip_secrets(self.existing or {})
         result.update(self.costing.as_result())
+        result.update(self.provisioned)
         result["orders"] = [placed.as_dict() for placed in self.placed]
         return result
-
-    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        """Each domain and mailbox the order buys, at its price; an unconfirmed order buys nothing yet."""
-        order_plan = self.costing.plan
-        if not self.params["confirm"]:
-            return [Change(CREATE, self.name, ", ".join(order_plan.domain_names + order_plan.emails))]
-        changes = [Change(PURCHASE, "domain", domain.name, cost=domain.price) for domain in order_plan.new_domains]
-        return changes + [Change(PURCHASE, "mailbox", email, cost=order_plan.mailbox_price) for email in order_plan.emails]
 
     def natural_key(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> t.Optional[str]:
         # CMR cannot list orders, so an order has no name of its own before it exists: the user's.
@@ -518,7 +520,8 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Order.main(
+    run_resource(
+        Order,
         ARGUMENT_SPEC,
         mutually_exclusive=[("order_id", "domains"), ("order_id", "mailboxes")],
         required_one_of=[("domains", "mailboxes", "order_id")],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: cmr_subscription
-short_description: Manage the mailbox subscription of a Cold Mail Reseller domain, renew or cancel it
+short_description: Manage the mailbox subscription of a Cold Mail Reseller domain, renew, recreate or cancel it
 version_added: 0.1.0
 description:
   - Sets the auto-renewal of a domain's mailbox subscription, renews it by hand, or cancels it.
@@ -19,6 +19,10 @@ description:
     no change and says why (RV(msg)).
   - O(state=cancelled) is permanent. CMR deletes the workspace and all of the domain's mailboxes; the subscription stays
     listed as C(CANCELLED). Check mode and the diff list the mailboxes that would be deleted.
+  - O(state=recreated) (only with O(confirm=true)) replaces a subscription that CMR charges above the standard mailbox price
+    (from the renewal that crosses 12 months) with a new one at the standard price for another 12 months, without a new
+    charge. The new subscription has a new C(subscription_id), returned in RV(subscription). A subscription at the standard
+    price is not recreated, so a second run changes nothing; name it by O(domain), because the old ID stops resolving.
 author:
   - coldmailreseller.cmr contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -52,9 +56,17 @@ options:
       - V(present) keeps the subscription and applies O(auto_renew) and O(renew).
       - V(cancelled) cancels it. This is permanent and deletes the workspace and its mailboxes at once, without refund;
         to merely stop the next renewal set O(auto_renew=false) instead. An already cancelled subscription reports no change.
+      - V(recreated) recreates the subscription when it is charged above the standard price (see the description); it
+        needs O(confirm=true). CMR's help guide says the mailbox accounts are re-provisioned (contents and history lost)
+        while its API reference says they are preserved; mailboxes are unavailable for a few minutes either way.
     type: str
-    choices: [present, cancelled]
+    choices: [present, cancelled, recreated]
     default: present
+  confirm:
+    description:
+      - Must be V(true) for O(state=recreated). Without it the module fails, in check mode too, and says what a recreation does.
+    type: bool
+    default: false
   auto_renew:
     description:
       - Whether the subscription renews automatically at the end of its period. Turning it off lets the current period
@@ -69,7 +81,8 @@ options:
     default: false
   wait:
     description:
-      - Wait until a renewal has started the next period, or until a cancelled subscription's mailboxes are gone.
+      - Wait until a renewal has started the next period, a cancelled subscription's mailboxes are gone, or a recreated
+        subscription's replacement is C(ACTIVE).
     type: bool
     default: true
   wait_timeout:
@@ -105,6 +118,13 @@ EXAMPLES = r"""
     state: cancelled
   check_mode: true
   register: preview
+
+- name: Restart the standard mailbox price of a subscription older than 12 months (new subscription ID)
+  coldmailreseller.cmr.cmr_subscription:
+    domain: acme-outreach.com
+    state: recreated
+    confirm: true
+  register: recreated
 
 - name: Cancel the subscription (deletes the workspace and its mailboxes)
   coldmailreseller.cmr.cmr_subscription:
@@ -260,21 +280,23 @@ msg:
 
 import typing as t
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Change, Plan, Resource, changed_fields
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _subscriptions
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import DELETE, NONE, RENEW, UPDATE, Action, Change, Plan, Resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import list_mailboxes, on_domain
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import (
     current_subscription,
+    domain_subscription,
+    get_subscription,
     list_subscriptions,
+    recreate,
+    recreation_due,
     renewal_cost,
+    renewal_done,
     renewal_eligibility,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wait import wait_for
-
-RENEWED = "renewed"  # pseudo-field of the plan: the period moves on
 
 
 class Subscription(Resource):
@@ -305,43 +327,64 @@ class Subscription(Resource):
     def desired(self) -> dict[str, t.Any]:
         return {"auto_renew": self.params["auto_renew"]}
 
-    def compare(self, current: dict[str, t.Any], desired: dict[str, t.Any]) -> dict[str, t.Any]:
-        return changed_fields(current, desired)
-
     # --- plan ----------------------------------------------------------------------------------
     def plan(self) -> Plan:
         plan = super().plan()
         if plan.action == DELETE:
-            return self.plan_cancellation(plan)
+            return self.plan_cancellation(plan.before or {})
         if plan.action == NONE and plan.before is None:
             return plan  # nothing to cancel
         if self.params["renew"]:
-            return self.plan_renewal(plan)
+            self.plan_renewal(plan)
+        if self.params["state"] == "recreated":
+            self.plan_recreation(plan)
         return plan
 
-    def plan_cancellation(self, plan: Plan) -> Plan:
+    def plan_recreation(self, plan: Plan) -> None:
+        """Add the recreation when the subscription is charged above the standard price (the only reason to recreate)."""
         current = plan.before or {}
+        if not recreation_due(current):
+            plan.extra["msg"] = ("the subscription of %s is charged %s USD per mailbox, not more than the standard %.2f USD: "
+                                 "nothing to recreate" % (current.get("domain"), current.get("price_per_mailbox"), _api.STANDARD_MAILBOX_PRICE))
+            return
+        if current.get("status") not in (_api.SUBSCRIPTION_ACTIVE, _api.SUBSCRIPTION_PAST_DUE):
+            raise CmrModuleError("the subscription of %s is %s; only an ACTIVE or PAST_DUE subscription can be recreated"
+                                 % (current.get("domain"), current.get("status")))
+        if not self.params["confirm"]:
+            raise CmrModuleError("recreating the subscription of %s replaces it with a new one (new subscription_id, %.2f USD per mailbox "
+                                 "for 12 months, no new charge; mailboxes unavailable for a few minutes). Set confirm: true to recreate it"
+                                 % (current["domain"], _api.STANDARD_MAILBOX_PRICE))
+        plan.expected["subscription_id"] = (current["subscription_id"], "(new)")
+        plan.expected["price_per_mailbox"] = (current.get("price_per_mailbox"), _api.STANDARD_MAILBOX_PRICE)
+        change = Change(UPDATE, self.name, current["domain"], fields=("price_per_mailbox", "subscription_id"))
+        plan.actions.append(Action(change, self.recreate))
+
+    def plan_cancellation(self, current: dict[str, t.Any]) -> Plan:
+        """Cancelling deletes the workspace and its mailboxes: the plan names each of them."""
         doomed = sorted(mb["email"] for mb in self.domain_mailboxes(current))
-        plan.extra["deleted_mailboxes"] = doomed
         if doomed:
             self.module.warn("cancelling the subscription of %s deletes its workspace and %d mailbox(es): %s"
                              % (current.get("domain"), len(doomed), ", ".join(doomed)))
-        return Plan(UPDATE, before=dict(current, mailboxes=doomed), after=dict(current, status=_api.SUBSCRIPTION_CANCELLED, mailboxes=[]),
-                    changes={"status": _api.SUBSCRIPTION_CANCELLED, "mailboxes": []}, extra=plan.extra)
+        changes = {"status": _api.SUBSCRIPTION_CANCELLED}
+        cancel = Action(Change(DELETE, self.name, current["domain"]), self.cancel, also=tuple(Change(DELETE, "mailbox", email) for email in doomed))
+        # The subscription stays listed (CANCELLED): the diff shows an update of its status and the mailboxes going.
+        return Plan(UPDATE, before=current, after={**current, **changes}, changes=changes, expected={"mailboxes": (doomed, [])},
+                    extra={"deleted_mailboxes": doomed}, actions=[cancel])
 
-    def plan_renewal(self, plan: Plan) -> Plan:
+    def plan_renewal(self, plan: Plan) -> None:
+        """Add the paid renewal to the plan when the subscription can be renewed now."""
         current = plan.before or {}
         eligibility = renewal_eligibility(current)
         renewal = {"renewable": eligibility.eligible, "reason": eligibility.reason, "estimated_cost": renewal_cost(current)}
         plan.extra["renewal"] = renewal
         if not eligibility.eligible:
             plan.extra["msg"] = eligibility.reason
-            return plan
+            return
         self.funds = read_funds(self.client, renewal["estimated_cost"], "renewal", "renewed")
         renewal.update(self.funds.as_result())
         self.funds.warn_if_short(self.module)
-        changes = dict(plan.changes, **{RENEWED: True})
-        return Plan(UPDATE, before=dict(current, **{RENEWED: False}), after={**current, **changes}, changes=changes, extra=plan.extra)
+        plan.expected["renewed"] = (False, True)
+        plan.actions.append(Action(Change(RENEW, self.name, current["domain"], cost=renewal["estimated_cost"] or 0.0), self.renew))
 
     def domain_mailboxes(self, subscription: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
         owner = subscription.get("user_id") or self.params["user_id"]
@@ -352,87 +395,55 @@ class Subscription(Resource):
 
     # --- apply ---------------------------------------------------------------------------------
     def apply(self, plan: Plan) -> t.Optional[dict[str, t.Any]]:
-        if plan.changes.get(RENEWED) and self.funds is not None:
+        if self.funds is not None and any(action.change.action == RENEW for action in plan.actions):
             self.funds.require(renewal=plan.extra["renewal"])  # before anything is sent, auto_renew included
-        current = {key: value for key, value in (plan.before or {}).items() if key not in (RENEWED, "mailboxes")}
-        if plan.changes.get("status") == _api.SUBSCRIPTION_CANCELLED:
-            return self.cancel(current)
-        if "auto_renew" in plan.changes:
-            self.client.call(_api.SUBSCRIPTION_AUTO_RENEW, body={_api.SUBSCRIPTION_ID: current["subscription_id"], _api.AUTO_RENEW: plan.changes["auto_renew"]})
-            current["auto_renew"] = plan.changes["auto_renew"]
-        if plan.changes.get(RENEWED):
-            return self.renew(current)
-        return current
+        return super().apply(plan)
 
-    def cancel(self, current: dict[str, t.Any]) -> dict[str, t.Any]:
-        try:
-            self.client.call(_api.SUBSCRIPTION_CANCEL, body={_api.SUBSCRIPTION_ID: current["subscription_id"]})
-        except CmrApiError as exc:
-            if exc.status != 409 or self.refetch(current)["status"] != _api.SUBSCRIPTION_CANCELLED:
-                raise  # 409 on an already cancelled subscription (a parallel run) is the end state
+    def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
+        _subscriptions.set_auto_renew(self.client, current["subscription_id"], changes["auto_renew"])
+        return {**current, **changes}
+
+    def cancel(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        current = current or {}
+        _subscriptions.cancel(self.client, current, self.module.warn)
         if self.params["wait"]:
             wait_for(lambda: self.domain_mailboxes(current), lambda mailboxes: not mailboxes, self.params["wait_timeout"],
                      "the workspace of %s to be deleted" % current["domain"], initial=0.5)
-        return self.refetch(current)
+        return get_subscription(self.client, current["subscription_id"])
 
-    def renew(self, current: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Send the renewal once; a lost answer is settled by reading the subscription (DESIGN §2)."""
-        try:
-            self.client.call(_api.SUBSCRIPTION_RENEW, body={_api.SUBSCRIPTION_IDS: [current["subscription_id"]]})
-        except CmrApiError as exc:
-            if not exc.maybe_applied:
-                raise
-            if not moved_on(self.refetch(current), current):
-                raise CmrModuleError(
-                    "state unknown: the renewal of %s reached CMR but no answer came back (%s), and CMR does not show it yet. "
-                    "The request was NOT sent again: check the subscription and the wallet before retrying" % (current["domain"], exc.message),
-                    changed=True, maybe_applied=True,
-                ) from exc
-            self.module.warn("CMR's answer to the renewal was lost; the subscription shows it, so it was sent once and not again")
+    def recreate(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        current = current or {}
+        new_id = recreate(self.client, current, self.module.warn)
+        if not self.params["wait"]:
+            return dict(current, subscription_id=new_id, price_per_mailbox=_api.STANDARD_MAILBOX_PRICE)
+
+        def replaced(sub: t.Optional[dict[str, t.Any]]) -> bool:
+            return sub is not None and sub.get("subscription_id") != current["subscription_id"] and sub.get("status") == _api.SUBSCRIPTION_ACTIVE
+
+        return wait_for(lambda: domain_subscription(self.client, current["domain"], current.get("user_id") or self.params["user_id"]),
+                        replaced, self.params["wait_timeout"], "the recreation of the subscription of %s" % current["domain"], initial=0.5)
+
+    def renew(self, current: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+        current = current or {}
+        _subscriptions.renew(self.client, current, self.module.warn)
         if not self.params["wait"]:
             return dict(current, status=_api.SUBSCRIPTION_RENEWING)
-        return wait_for(lambda: self.refetch(current), lambda sub: renewed(sub, current), self.params["wait_timeout"],
-                        "the renewal of %s" % current["domain"], initial=0.5)
+        return wait_for(lambda: get_subscription(self.client, current["subscription_id"]), lambda sub: renewal_done(sub, current),
+                        self.params["wait_timeout"], "the renewal of %s" % current["domain"], initial=0.5)
 
     def result(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
-        result = super().result(plan, obj if obj is not None else self.found)
-        result[self.name] = {key: value for key, value in result[self.name].items() if key not in (RENEWED, "mailboxes")}
-        return result
-
-    def plan_changes(self, plan: Plan, obj: t.Optional[dict[str, t.Any]]) -> list[Change]:
-        key = self.natural_key(plan, obj) or ""
-        if plan.changes.get("status") == _api.SUBSCRIPTION_CANCELLED:  # the workspace and its mailboxes go with it
-            return [Change(DELETE, self.name, key)] + [Change(DELETE, "mailbox", email) for email in plan.extra.get("deleted_mailboxes", [])]
-        others = tuple(name for name in plan.changes if name != RENEWED)
-        if plan.changes.get(RENEWED):
-            return [Change(RENEW, self.name, key, cost=(plan.extra.get("renewal") or {}).get("estimated_cost") or 0.0, fields=others)]
-        return [Change(UPDATE, self.name, key, fields=others)]
+        return super().result(plan, obj if obj is not None else self.found)
 
     def wallet_balance(self) -> t.Optional[float]:
         return self.funds.wallet_balance if self.funds is not None else None
-
-    def refetch(self, current: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        found = list_subscriptions(self.client, subscription_id=current["subscription_id"])
-        if not found:
-            raise CmrModuleError("subscription %s is no longer listed by CMR" % current["subscription_id"])
-        return found[0]
-
-
-def moved_on(now: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any]) -> bool:
-    """Whether a renewal shows: RENEWING, or a later period than before."""
-    return now.get("status") == _api.SUBSCRIPTION_RENEWING or now.get("period_end") != before.get("period_end")
-
-
-def renewed(now: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any]) -> bool:
-    """The renewal finished: the subscription left RENEWING and runs a new period."""
-    return now.get("status") != _api.SUBSCRIPTION_RENEWING and now.get("period_end") != before.get("period_end")
 
 
 ARGUMENT_SPEC = dict(
     subscription_id=dict(type="str"),
     domain=dict(type="str"),
     user_id=dict(type="str"),
-    state=dict(type="str", default="present", choices=["present", "cancelled"]),
+    state=dict(type="str", default="present", choices=["present", "cancelled", "recreated"]),
+    confirm=dict(type="bool", default=False),
     auto_renew=dict(type="bool"),
     renew=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),
@@ -441,7 +452,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    Subscription.main(ARGUMENT_SPEC, required_one_of=[("subscription_id", "domain")])
+    run_resource(Subscription, ARGUMENT_SPEC, required_one_of=[("subscription_id", "domain")])
 
 
 if __name__ == "__main__":

@@ -258,14 +258,13 @@ user:
 import re
 import typing as t
 
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, call_unless_missing
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api, _users
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine import CREATE, Plan, Resource, changed_fields
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError, run_resource
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._names import email_problem
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import find_users, get_user, same_email
 
-# REFERENCE §5.3: letters and digits of any script, spaces and . , ' # & ( ) / -
+# docs/developer/API.md#users: letters and digits of any script, spaces and . , ' # & ( ) / -
 ALLOWED_TEXT = re.compile(r"^(?:[^\W_]|[\s.,'#&()/-])*$")
 DEFAULT_LANGUAGE = "en"
 
@@ -307,33 +306,13 @@ class User(Resource):
         return plan
 
     def create(self, desired: dict[str, t.Any]) -> dict[str, t.Any]:
-        data = self.client.call(_api.USER_CREATE, body=_api.to_api(_api.USER_FIELDS, desired)).data
-        user_id = data.get(_api.USER_CREATED_ID) if isinstance(data, dict) else None
-        if not user_id:
-            raise CmrModuleError("Unexpected response from CMR: the new user's ID is missing; look the user up by email before running the task again",
-                                 changed=True)
-        return dict(desired, user_id=user_id)
+        return _users.create_user(self.client, desired)
 
     def update(self, current: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any]:
-        # The help guide says CMR wants the full billing object on update (REFERENCE §14.16).
-        merged = {key: value for key, value in {**current, **changes}.items() if key in _api.USER_FIELDS and value is not None}
-        self.client.call(_api.USER_UPDATE, query={_api.USER_ID: current["user_id"]}, body=_api.to_api(_api.USER_FIELDS, merged))
-        return {**current, **changes}
+        return _users.update_user(self.client, current, changes)
 
     def delete(self, current: dict[str, t.Any]) -> None:
-        try:
-            call_unless_missing(self.client, _api.USER_DELETE, query={_api.USER_ID: current["user_id"]})  # 404: already gone
-        except CmrApiError as exc:
-            data = exc.data if isinstance(exc.data, dict) else {}
-            if exc.status and 400 <= exc.status < 500 and (_api.DOMAIN_COUNT in data or _api.MAILBOX_COUNT in data):
-                domains, mailboxes = data.get(_api.DOMAIN_COUNT, "?"), data.get(_api.MAILBOX_COUNT, "?")
-                raise CmrModuleError(
-                    "CMR refused to delete user %s: it still has %s domain(s) and %s mailbox(es); cancel its subscriptions, "
-                    "remove its mailboxes and domains, then delete it" % (current["user_id"], domains, mailboxes),
-                    domain_count=data.get(_api.DOMAIN_COUNT),
-                    mailbox_count=data.get(_api.MAILBOX_COUNT),
-                ) from exc
-            raise
+        _users.delete_user(self.client, current["user_id"])
 
 
 def creation_fields(wanted: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -366,7 +345,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    User.main(ARGUMENT_SPEC, required_one_of=[("user_id", "email")])
+    run_resource(User, ARGUMENT_SPEC, required_one_of=[("user_id", "email")])
 
 
 if __name__ == "__main__":

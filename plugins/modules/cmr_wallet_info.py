@@ -54,7 +54,7 @@ wallet:
 """
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModule
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import read_wallet
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import read_wallet
 
 
 def main() -> None:

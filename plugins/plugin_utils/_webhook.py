@@ -34,7 +34,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._secrets impo
 
 SIGNATURE_HEADER = "cmr-x-signature"
 TIMESTAMP_HEADER = "cmr-x-timestamp"
-# REFERENCE: receivers must reject deliveries older than five minutes.
+# docs/developer/API.md#webhooks: receivers must reject deliveries older than five minutes.
 DEFAULT_MAX_AGE = 300.0
 
 # (message construction, digest encoding); the name of a scheme is "<construction>/<encoding>".

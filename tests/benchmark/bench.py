@@ -1,4 +1,4 @@
-"""The benchmark of DESIGN §6: the same work done with the collection's modules
+"""The benchmark of docs/developer/DESIGN.md#proof: the same work done with the collection's modules
 (collection.yml) and with plain ``ansible.builtin.uri`` tasks (uri.yml), against the
 simulator, in the same run. For each variant: a setup (customer and a domain bought by a
 confirmed order, not counted), then three runs of its playbook -- converge, no change, one

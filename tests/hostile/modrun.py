@@ -33,7 +33,7 @@ class FastClient(CmrClient):
     """The real client without pacing or backoff sleeps (the budgets are still spent)."""
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **{**kwargs, "min_interval": 0.0})
+        super().__init__(*args, **{**kwargs, "rate_limit": 0.0})
         self._sleep = lambda seconds: None
 
 

@@ -115,7 +115,7 @@ def _count(record_property: t.Any) -> t.Iterator[None]:
 def test_client_ends_in_a_result_or_cmr_api_error(endpoint, answers, paginate, items_key, retries, report):
     CASES["count"] += 1
     reports: list[tuple] = []
-    client = CmrClient("http://127.0.0.1:9/api/v1/integration", KEY, retries=retries, retry_timeout=5, min_interval=0,
+    client = CmrClient("http://127.0.0.1:9/api/v1/integration", KEY, retries=retries, retry_timeout=5, rate_limit=0,
                        backoff_initial=0, backoff_max=0, report_errors=report,
                        error_callback=lambda *args: reports.append(args))
     client._sleep = lambda seconds: None  # pylint: disable=protected-access

@@ -26,8 +26,8 @@ SPEC = os.path.join(os.path.dirname(HERE), "simulator", "openapi.yaml")
 MAX_EXAMPLES = 10  # per operation and phase; with the coverage phase ~3,000 cases, about 2 minutes on 2 cores
 SEED = 17
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "BREW")
-# Methods the simulator serves beyond the contract, because REFERENCE.md documents them there
-# (the older copy of the documentation used POST): see tests/simulator/README.md.
+# Methods the simulator serves beyond the contract, because CMR's documentation allows them (its older
+# copy used POST; it shows no method for the reset): see tests/simulator/README.md.
 EXTRA_SERVED = {("POST", "/domains/toggle-auto-renew"), ("DELETE", "/sandbox/pre-warmup/reset")}
 
 

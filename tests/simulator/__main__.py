@@ -1,4 +1,4 @@
-"""Command line of the CMR simulator (DESIGN §5): ``python3 tests/simulator --port P --api-key K``.
+"""Command line of the CMR simulator (docs/developer/DESIGN.md#simulator): ``python3 tests/simulator --port P --api-key K``.
 
 Prints exactly one line ``listening on http://HOST:PORT`` once it accepts connections and
 exits with status 0 on SIGTERM or SIGINT.

@@ -21,7 +21,7 @@ case "$command" in
     sanity)
         # Each sanity test runs in its own pinned virtualenv that ansible-test builds (and
         # caches in ~/.ansible/test/venv). No ignore files: tests/sanity/ignore-*.txt must
-        # not exist (DESIGN §6).
+        # not exist (docs/developer/DESIGN.md#proof).
         if compgen -G "tests/sanity/ignore-*.txt" >/dev/null; then
             die "tests/sanity/ignore-*.txt found: the sanity suite runs with zero ignore entries"
         fi

@@ -4,7 +4,8 @@
 #
 #   tests/utils/integration.sh [extra ansible-test args, e.g. a target name]
 #
-# The targets read cmr_api_url, cmr_api_key and cmr_sim_url from
+# The targets read cmr_api_url, cmr_api_key, cmr_sim_url (and cmr_figures_dir: where fleet_load and
+# fault_matrix write their figures, copied back to tests/output/data/reliability/) from
 # tests/integration/integration_config.yml, which this script writes in the laid-out tree.
 # They run one after the other; each resets the simulator through /_sim/reset first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,7 +19,7 @@ fi
 
 ensure_get_pip
 layout_collection
-# Fast simulator (DESIGN §6): no rate limit, short async delay. Targets that test the rate
+# Fast simulator (docs/developer/DESIGN.md#proof): no rate limit, short async delay. Targets that test the rate
 # limit or slow operations configure faults through the control API.
 start_simulator --rate-limit 0 --async-delay 0.05
 
@@ -27,6 +28,7 @@ cat >"$COLL_DIR/tests/integration/integration_config.yml" <<YAML
 cmr_api_url: $SIM_API_URL
 cmr_api_key: $SIM_KEY
 cmr_sim_url: $SIM_URL
+cmr_figures_dir: $COLL_DIR/tests/output/data/reliability
 YAML
 
 cd "$COLL_DIR" || exit 1

@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_venv
 
 layout_collection
-# Fast simulator, as for the integration targets (DESIGN §6).
+# Fast simulator, as for the integration targets (docs/developer/DESIGN.md#proof).
 start_simulator --rate-limit 0 --async-delay 0.05
 
 export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_ROOT"

@@ -457,6 +457,22 @@ def control_clear_faults(server: SimServer, _body: dict[str, Any]) -> Any:
     return {"ok": True}
 
 
+def control_get_rate_limit(server: SimServer, _body: dict[str, Any]) -> Any:
+    """GET /_sim/rate-limit: the requests per second per key (0: off)."""
+    return {"rps": server.limiter.rps}
+
+
+def control_set_rate_limit(server: SimServer, body: dict[str, Any]) -> Any:
+    """POST /_sim/rate-limit {"rps": N}: change the limit (0 turns it off) and start every window afresh.
+
+    Lets one test run at the API's real limit on a server the other tests use without one.
+    """
+    rps = _number(body, "rps")
+    server.limiter.clear()
+    server.limiter.rps = rps
+    return {"rps": rps}
+
+
 SEED_ID_FIELDS = {
     "users": "userId", "domains": "domainId", "records": "recordId", "orders": "orderId",
     "subscriptions": "subscriptionId", "mailboxes": "mailboxId", "credentials": "credentialId",
@@ -507,6 +523,8 @@ CONTROL: dict[tuple[str, str], Callable[[SimServer, dict[str, Any]], Any]] = {
     ("GET", "/_sim/faults"): control_get_faults,
     ("POST", "/_sim/faults"): control_set_faults,
     ("DELETE", "/_sim/faults"): control_clear_faults,
+    ("GET", "/_sim/rate-limit"): control_get_rate_limit,
+    ("POST", "/_sim/rate-limit"): control_set_rate_limit,
     ("POST", "/_sim/seed"): control_seed,
     ("POST", "/_sim/emit"): control_emit,
     ("POST", "/_sim/tick"): control_tick,

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-# Monthly price of one mailbox on a new subscription (REFERENCE §12: "$3 per mailbox per
-# month"), and the price from the renewal that crosses 12 months of activity.
+# Monthly price of one mailbox on a new subscription (docs/developer/API.md#prices: $3 per mailbox per
+# month), and the price from the renewal that crosses 12 months of activity.
 MAILBOX_PRICE = 3.00
 MAILBOX_PRICE_AFTER_12_MONTHS = 5.00
 
-# The warmup unit price is not published (REFERENCE §14.14); the simulator charges nothing
+# The warmup unit price is not published (docs/developer/API.md#gaps); the simulator charges nothing
 # for warmup so that the documented order formula (domains + mailboxes) is exact.
 WARMUP_PRICE = 0.00
 
@@ -51,7 +51,7 @@ TLD_PRICES: dict[str, tuple[float, float]] = {
     "app": (16.00, 18.00),
 }
 
-# Names that are always registered by somebody else. (Names used in REFERENCE examples, such
+# Names that are always registered by somebody else. (Names used in the documentation's examples, such
 # as example.com or acme.com, stay orderable so that documented examples work end to end.)
 TAKEN_DOMAINS = frozenset({
     "google.com",
@@ -90,7 +90,7 @@ GOOGLE_CLIENT_ID_SUFFIX = ".apps.googleusercontent.com"
 
 # Address used in the rua/ruf tags CMR appends to DMARC records (format "%s" = domain).
 DMARC_REPORT_ADDRESS = "dmarc-reports@%s"
-# Default tags appended to `_dmarc` TXT records, in this order (REFERENCE §6.11).
+# Default tags appended to `_dmarc` TXT records, in this order (docs/developer/API.md#dns).
 DMARC_DEFAULT_TAGS: tuple[tuple[str, str], ...] = (
     ("rua", "mailto:{address}"),
     ("ruf", "mailto:{address}"),
@@ -121,6 +121,8 @@ PREWARMUP_DOMAINS: tuple[tuple[str, str], ...] = (
     ("prewarm-tailspin.io", "MICROSOFT"),
     ("prewarm-wingtip.org", "MICROSOFT"),
 )
+# Packages whose delivery fails ("no pool available", docs/developer/API.md#pre-warmed-domains), for partial-failure tests.
+PREWARMUP_FAILING_DOMAINS = {"prewarm-umbrella.org": "No pre-warmed pool available for this domain"}
 PREWARMUP_PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("jwilson", "James", "Wilson"),
     ("emartin", "Emma", "Martin"),
@@ -128,7 +130,7 @@ PREWARMUP_PEOPLE: tuple[tuple[str, str, str], ...] = (
 )
 PREWARMUP_CREATED_AT = "2025-01-15T10:00:00.000Z"
 
-# Sandbox pre-warmup domains (REFERENCE §10.4).
+# Sandbox pre-warmup domains (docs/developer/API.md#sandbox).
 SANDBOX_DOMAINS: tuple[tuple[str, str], ...] = (
     ("sandbox.nexora-tech.com", "GOOGLE"),
     ("mail-sandbox.brightplathlabs.com", "GOOGLE"),

@@ -151,7 +151,7 @@ def text(value: Any) -> str:
 
 
 def plain_text(value: Any) -> str:
-    """CMR's character rule for user fields (REFERENCE §5.3).
+    """CMR's character rule for user fields (docs/developer/API.md#users).
 
     Unicode letters, digits, spaces and ``. , ' # & ( ) / -``; HTML entities such as
     ``&#39;`` are decoded before the check.  The value is returned as sent (not decoded) so
@@ -265,18 +265,6 @@ class Ctx:
         if user is None:
             raise ApiError(404, "The requested user does not exist")
         return user
-
-    def owned(self, kind: str, obj: dict[str, Any] | None) -> dict[str, Any]:
-        """Return ``obj`` when it belongs to the request's user.
-
-        ``None`` → 404 "<kind> not found"; another user's object → 403.  ``kind`` is a human
-        word used in the message ("domain", "mailbox", …).
-        """
-        if obj is None:
-            raise ApiError(404, f"{kind.capitalize()} not found")
-        if obj.get("userId") != self.user_id(source="either"):
-            raise ApiError(403, f"This {kind} does not belong to the given user")
-        return obj
 
     # -- body -------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import voluptuous as vol
 
 from cmrsim import catalog
-from cmrsim.core import ApiError, hook
+from cmrsim.core import hook
 
 DAY = dt.timedelta(days=1)
 STICKY_DOMAIN_STATUSES = ("PENDING", "RENEWING", "TRANSFERRED", "INACTIVE")
@@ -119,22 +119,12 @@ def find_domain(state: Any, name: str) -> dict[str, Any] | None:
 
 def owned_domain(state: Any, user_id: str, name: str) -> dict[str, Any]:
     """Domain ``name`` of ``user_id``: 404 when unknown, 403 when another user's."""
-    domain = find_domain(state, name)
-    if domain is None:
-        raise ApiError(404, f"Domain {catalog.normalize_domain(name)} not found")
-    if domain.get("userId") != user_id:
-        raise ApiError(403, f"Domain {domain['domainName']} does not belong to the given user")
-    return domain
+    return state.check_owner(find_domain(state, name), user_id, "domain", catalog.normalize_domain(name))
 
 
 def owned_mailbox(state: Any, user_id: str | None, mailbox_id: str) -> dict[str, Any]:
     """Mailbox ``mailbox_id``: 404 when unknown; 403 when ``user_id`` is given and differs."""
-    mailbox = state.data["mailboxes"].get(mailbox_id)
-    if mailbox is None:
-        raise ApiError(404, f"Mailbox {mailbox_id} not found")
-    if user_id is not None and mailbox.get("userId") != user_id:
-        raise ApiError(403, "This mailbox does not belong to the given user")
-    return mailbox
+    return state.check_owner(state.data["mailboxes"].get(mailbox_id), user_id, "mailbox", mailbox_id)
 
 
 def domain_mailboxes(state: Any, domain_id: str) -> list[dict[str, Any]]:
@@ -416,7 +406,7 @@ def renewal_block(state: Any, sub: dict[str, Any]) -> str | None:
 
 
 def next_period_price(sub: dict[str, Any]) -> float:
-    """Price per mailbox of the next period: the 13th period onwards costs the 1+ year tier (§9.5).
+    """Price per mailbox of the next period: the 13th period onwards costs the 1+ year tier (docs/developer/API.md#prices).
 
     Periods are counted (``_periods``) rather than derived from dates: ``/_sim/clock`` shifts
     dates by days, so calendar-month arithmetic on shifted dates drifts by a few days a year.
@@ -435,7 +425,7 @@ def renew_subscription_period(state: Any, sub: dict[str, Any], start: dt.datetim
     """Start the next period at ``start`` (charging it unless already paid); returns the price.
 
     The renewal that crosses 12 months of activity moves the price to the 1+ year tier
-    (REFERENCE §9.5) and emits ``subscription.updated`` once.
+    (docs/developer/API.md#prices) and emits ``subscription.updated`` once.
     """
     amount = subscription_renewal_cost(sub)
     if charge:

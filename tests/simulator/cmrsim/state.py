@@ -36,7 +36,7 @@ RESOURCES = (
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 STATE_FILE_VERSION = 1
 
-# Webhook retry schedule of REFERENCE §11.1 in seconds, multiplied by --async-delay
+# Webhook retry schedule of docs/developer/API.md#webhooks in seconds, multiplied by --async-delay
 # (the simulator's "one second" of provider time), so 0.2 gives 0 s, 6 s, 60 s.
 WEBHOOK_RETRY_SECONDS = (0.0, 30.0, 300.0)
 WEBHOOK_TIMEOUT = 5.0
@@ -194,11 +194,16 @@ class State:  # pylint: disable=too-many-instance-attributes
             raise ApiError(404, "The requested user does not exist")
         return user
 
-    def check_owner(self, obj: dict[str, Any] | None, user_id: str, kind: str) -> dict[str, Any]:
-        """``obj`` when ``obj["userId"] == user_id``; 404 when ``obj`` is None; 403 otherwise."""
+    def check_owner(self, obj: dict[str, Any] | None, user_id: str | None, kind: str, name: str | None = None) -> dict[str, Any]:
+        """The one ownership rule of every endpoint: ``obj`` when it is ``user_id``'s.
+
+        404 "<Kind> <name> not found" when ``obj`` is None; 403 when it is another user's; no owner
+        check when ``user_id`` is None (endpoints where the userId is optional).
+        """
+        what = f"{kind} {name}" if name else kind
         if obj is None:
-            raise ApiError(404, f"{kind.capitalize()} not found")
-        if obj.get("userId") != user_id:
+            raise ApiError(404, f"{what[:1].upper()}{what[1:]} not found")
+        if user_id is not None and obj.get("userId") != user_id:
             raise ApiError(403, f"This {kind} does not belong to the given user")
         return obj
 
@@ -269,7 +274,7 @@ class State:  # pylint: disable=too-many-instance-attributes
         return record
 
     def sign(self, timestamp: str, raw: bytes) -> str:
-        """Hex HMAC-SHA256 of ``"<timestamp>.<raw body>"`` keyed with the API key (§11.1 choice)."""
+        """Hex HMAC-SHA256 of ``"<timestamp>.<raw body>"`` keyed with the API key (the simulator's choice, docs/developer/API.md#webhooks)."""
         return hmac.new(self.api_key.encode(), timestamp.encode() + b"." + raw, sha256).hexdigest()
 
     def _deliver(self, record: dict[str, Any]) -> None:

@@ -152,6 +152,21 @@ def test_rate_limit_sliding_window_allows_steady_pace(sim_factory):
         time.sleep(0.22)
 
 
+def test_rate_limit_set_through_the_control_api(sim):
+    assert sim.control("GET", "rate-limit") == {"rps": 0}
+    try:
+        assert sim.control("POST", "rate-limit", {"rps": 2}) == {"rps": 2}
+        statuses = [sim.api("GET", "/wallet")[0] for _attempt in range(4)]
+        assert statuses[:2] == [200, 200] and 429 in statuses
+        sim.reset()
+        assert sim.control("GET", "rate-limit") == {"rps": 2}  # a reset keeps the limit, with a fresh window
+        assert sim.api("GET", "/wallet")[0] == 200
+    finally:
+        sim.control("POST", "rate-limit", {"rps": 0})
+    assert all(sim.api("GET", "/wallet")[0] == 200 for _attempt in range(10))
+    assert sim.request("POST", "/_sim/rate-limit", b'{"rps": "fast"}')[0] == 400
+
+
 def test_rate_limit_zero_is_off(sim):
     assert all(sim.api("GET", "/wallet")[0] == 200 for _attempt in range(30))
 

@@ -1,9 +1,11 @@
 """Every endpoint × every error it can answer, in one table checked against the route registry.
 
-REFERENCE §1 lists 63 endpoints (66 routes here: three accept a second method or path, §14).
-For each route this file holds every 4xx the simulator documents (REFERENCE §3.6 and the
-README's endpoint table): missing/invalid fields (400), unknown user or object (404), another
-user's object (403), conflicts (409), broken business rules (422) and a short wallet (402).
+CMR's public documentation lists 63 endpoints (docs/developer/API.md#sources-and-confidence;
+66 routes here: three accept a second method or path, docs/developer/API.md#contradictions).
+For each route this file holds every 4xx the simulator documents
+(docs/developer/API.md#errors-and-rate-limit and the README's endpoint table): missing/invalid
+fields (400), unknown user or object (404), another user's object (403), conflicts (409),
+broken business rules (422) and a short wallet (402).
 Each case also proves that a refused request changes nothing (``/_sim/state`` is identical
 before and after), and every route answers 401 without a key.
 
@@ -156,7 +158,7 @@ ORDER_OK = order_body({"matrix-fresh.com": ["fay"]})
 MAILBOXES_NEW = {"matrix-owner.com": [mailbox_spec("newbie")]}
 
 CASES: list[Case] = [
-    # -- users (§5) --
+    # -- users (API.md#users) --
     Case("GET", "/users/list", 400, "limit: must be between 1 and 100", {"limit": 101}),
     Case("GET", "/users/list", 400, "page: expected an integer", {"page": "x"}),
     Case("GET", "/users", 400, "userId must be provided"),
@@ -173,16 +175,16 @@ CASES: list[Case] = [
     Case("DELETE", "/users", 400, "userId must be provided"),
     Case("DELETE", "/users", 404, "The requested user does not exist", UNKNOWN_USER),
     Case("DELETE", "/users", 409, "User still has 6 domain(s) and 4 mailbox(es)", OWNER, data={"domainCount": 6, "mailboxCount": 4}),
-    # -- geo (§5.6-5.7); /geo/countries and /wallet only refuse a missing key (test_every_route_requires_the_key) --
+    # -- geo (API.md#geo); /geo/countries and /wallet only refuse a missing key (test_every_route_requires_the_key) --
     Case("GET", "/geo/states", 400, "countryCode must be provided"),
     Case("GET", "/geo/states", 400, "countryCode: expected an ISO 3166-1 alpha-2 code", {"countryCode": "USA"}),
     Case("GET", "/geo/states", 404, "not found", {"countryCode": "QQ"}),
-    # -- send-errors (§10.6) --
+    # -- send-errors (API.md#error-reports) --
     Case("POST", "/send-errors", 400, "response: required key not provided", json={"method": "GET", "path": "/x", "query": "{}",
                                                                                    "payload": "{}"}),
     Case("POST", "/send-errors", 400, "payload: expected a string", json={
         "method": "GET", "path": "/x", "query": "{}", "payload": {"a": 1}, "response": "{}"}),
-    # -- domains (§6.2-6.10) --
+    # -- domains (API.md#domains) --
     Case("POST", "/domains/renewal-price", 400, "userId must be provided", json={"domains": ["matrix-owner.com"]}),
     Case("POST", "/domains/renewal-price", 400, "domains: required key not provided", json=OWNER),
     Case("POST", "/domains/renewal-price", 404, "The requested user does not exist", json={**UNKNOWN_USER, "domains": ["matrix-owner.com"]}),
@@ -243,7 +245,7 @@ CASES: list[Case] = [
     Case("GET", "/domains/details", 404, "The requested user does not exist", {**UNKNOWN_USER, "domainId": "{domain_owner}"}),
     Case("GET", "/domains/details", 404, "not found", {**OWNER, "domainId": NOTHING}),
     Case("GET", "/domains/details", 403, "does not belong", {**STRANGER, "domainId": "{domain_owner}"}),
-    # -- DNS (§6.11) --
+    # -- DNS (API.md#dns) --
     Case("GET", "/dns", 400, "domain must be provided", OWNER),
     Case("GET", "/dns", 400, "userId must be provided", {"domain": "matrix-owner.com"}),
     Case("GET", "/dns", 404, "not found", {**OWNER, "domain": "unknown-matrix.com"}),
@@ -268,7 +270,7 @@ CASES: list[Case] = [
     Case("DELETE", "/dns", 400, "recordId must be provided", OWNER),
     Case("DELETE", "/dns", 404, "not found", {**OWNER, "recordId": NOTHING}),
     Case("DELETE", "/dns", 403, "does not belong", {**OWNER, "recordId": "{record_stranger}"}),
-    # -- orders (§7) --
+    # -- orders (API.md#orders) --
     Case("POST", "/orders/json", 400, "userId must be provided", json=ORDER_OK),
     Case("POST", "/orders/json", 404, "The requested user does not exist", UNKNOWN_USER, json=ORDER_OK),
     Case("POST", "/orders/json", 400, "domains[0].years: must be at least 1", OWNER, json={
@@ -321,7 +323,7 @@ CASES: list[Case] = [
         Case("GET", path, 404, "not found", {**OWNER, "orderId": NOTHING}),
         Case("GET", path, 403, "does not belong", {**STRANGER, "orderId": "{order_done}"}),
     )],
-    # -- mailboxes (§8.1-8.4, §10.1) --
+    # -- mailboxes (API.md#mailboxes, #exports-and-platform-credentials) --
     Case("GET", "/mailboxes", 400, "limit: must be between 1 and 100", {"limit": 101}),
     Case("GET", "/mailboxes/single", 400, "userId must be provided"),
     Case("GET", "/mailboxes/single", 404, "The requested user does not exist", UNKNOWN_USER),
@@ -356,7 +358,7 @@ CASES: list[Case] = [
     Case("POST", "/mailboxes/oauth", 404, "not found", OWNER, json={"mailboxId": NOTHING, "google": {"clientId": GOOGLE_CLIENT}}),
     Case("POST", "/mailboxes/oauth", 403, "does not belong", STRANGER, json={"mailboxId": "{alice}", "google": {"clientId": GOOGLE_CLIENT}}),
     Case("POST", "/mailboxes/oauth", 422, "needs an ACTIVE mailbox", OWNER, json={"mailboxId": "{late}", "google": {"clientId": GOOGLE_CLIENT}}),
-    # -- warmup (§8.5) --
+    # -- warmup (API.md#warm-up) --
     Case("POST", "/mailboxes/warmup", 400, "mailboxId must be provided"),
     Case("POST", "/mailboxes/warmup", 404, "not found", {"mailboxId": NOTHING}),
     Case("POST", "/mailboxes/warmup", 403, "does not belong", {**STRANGER, "mailboxId": "{alice}"}),
@@ -383,7 +385,7 @@ CASES: list[Case] = [
     Case("PATCH", "/mailboxes/warmup/settings", 400, "mailboxId must be provided", json={"warmupLimit": 5}),
     Case("PATCH", "/mailboxes/warmup/settings", 404, "not found", {"mailboxId": NOTHING}, json={"warmupLimit": 5}),
     Case("PATCH", "/mailboxes/warmup/settings", 403, "does not belong", {**STRANGER, "mailboxId": "{bob}"}, json={"warmupLimit": 5}),
-    # -- placement (§8.6) --
+    # -- placement (API.md#placement-tests) --
     Case("POST", "/placement", 400, "userId must be provided", json={"mailboxIds": ["{alice}"]}),
     Case("POST", "/placement", 400, "mailboxIds: must not be empty", OWNER, json={"mailboxIds": []}),
     Case("POST", "/placement", 404, "not found", OWNER, json={"mailboxIds": [NOTHING]}),
@@ -393,7 +395,7 @@ CASES: list[Case] = [
     Case("GET", "/placement/reports", 400, "userId must be provided"),
     Case("GET", "/placement/reports", 404, "The requested user does not exist", UNKNOWN_USER),
     Case("GET", "/placement/reports", 400, "limit: must be between 1 and 100", {**OWNER, "limit": 500}),
-    # -- subscriptions (§9) --
+    # -- subscriptions (API.md#subscriptions) --
     Case("GET", "/subscriptions", 400, "status: must be one of", {"status": "WEIRD"}),
     Case("GET", "/subscriptions", 400, "limit: must be between 1 and 100", {"limit": 101}),
     Case("POST", "/subscriptions/renew-subscriptions", 400, "subscriptionIds: must not be empty", json={"subscriptionIds": []}),
@@ -426,7 +428,7 @@ CASES: list[Case] = [
         Case("POST", path, 403, "does not belong", json={**OWNER, "subscriptionIds": ["{sub_stranger}"]}),
         Case("POST", path, 422, "is CANCELLED and cannot be recreated", json={"subscriptionIds": ["{sub_cancelled}"]}),
     )],
-    # -- platform exports (§10.2) --
+    # -- platform exports (API.md#exports-and-platform-credentials) --
     Case("POST", "/exports/platform-credential", 400, "userId must be provided", json=EMAILBISON),
     Case("POST", "/exports/platform-credential", 404, "The requested user does not exist", UNKNOWN_USER, json=EMAILBISON),
     Case("POST", "/exports/platform-credential", 400, "app", OWNER, json={**EMAILBISON, "app": "MAILCHIMP"}),
@@ -456,7 +458,7 @@ CASES: list[Case] = [
     Case("GET", "/exports/platform-workspaces", 400, "only available for INSTANTLY credentials", {"credentialId": "{cred}"}),
     Case("GET", "/exports/platform-workspaces", 404, "not found", {"credentialId": NOTHING[:16]}),
     Case("GET", "/exports/platform-workspaces", 403, "does not belong", {**OWNER, "credentialId": "{cred_stranger}"}),
-    # -- pre-warmup and sandbox (§10.3-10.4) --
+    # -- pre-warmup and sandbox (API.md#pre-warmed-domains, #sandbox) --
     Case("GET", "/pre-warmup", 400, "serviceProvider: must be GOOGLE or MICROSOFT", {"serviceProvider": "YAHOO"}),
     Case("POST", "/pre-warmup/order", 400, "userId must be provided", json={"order": [{"domain": "prewarm-acmecorp.com"}], "serviceProvider": "GOOGLE"}),
     Case("POST", "/pre-warmup/order", 404, "The requested user does not exist", UNKNOWN_USER, json={
@@ -481,7 +483,7 @@ CASES: list[Case] = [
     Case("DELETE", "/sandbox/pre-warmup/reset", 400, "userId: expected a string", json={"userId": 7}),
 ]
 
-# Routes whose only documented error is the 401 every route shares (REFERENCE §2).
+# Routes whose only documented error is the 401 every route shares (docs/developer/API.md#authentication-and-envelope).
 KEY_ONLY = {("GET", "/geo/countries"), ("GET", "/wallet")}
 
 
@@ -531,17 +533,17 @@ def test_every_route_has_error_cases() -> None:
     assert not covered - set(ROUTES), "cases for routes the simulator does not serve"
     missing = set(ROUTES) - covered - KEY_ONLY
     assert not missing, f"routes without error cases: {sorted(missing)}"
-    assert len(set(ROUTES) - ALIASES) == 63  # REFERENCE §1's endpoints
+    assert len(set(ROUTES) - ALIASES) == 63  # the documented endpoints
 
 
-# The second method or path some endpoints accept (REFERENCE §14 #17, #25; §10.4 method not shown).
+# The second method or path some endpoints accept (docs/developer/API.md#recreation-path, #domain-auto-renew-method; #sandbox: method not shown).
 ALIASES = {("POST", "/domains/toggle-auto-renew"), ("POST", "/subscriptions/recreate"), ("DELETE", "/sandbox/pre-warmup/reset")}
 
 
 # -- happy paths ----------------------------------------------------------------------------------
 
 # The test that proves each route's happy path (2xx in the documented shape), so the coverage
-# of REFERENCE §1 can be read off one table; test_happy_path_index checks the names exist.
+# of the documentation can be read off one table; test_happy_path_index checks the names exist.
 HAPPY_PATH = {
     ("GET", "/users/list"): "test_users.py::test_list_pagination_and_search",
     ("GET", "/users"): "test_users.py::test_create_get_roundtrip",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cmrsim import catalog
-from simhelpers import domain, events, mailbox, mailboxes_of, provision, subscription, wallet
+from conftest import USER
+from simhelpers import domain, domains_of, events, mailbox, mailboxes_of, provision, subscription, wallet
 
 EMAILBISON = {
     "app": "EMAILBISON",
@@ -109,7 +110,25 @@ def test_platform_export_accepts_both_field_names(sim, user_with_boxes, field):
     assert status == 200 and body["actionId"].startswith("ACT_")
     sim.wait_for(lambda: sim.state()["exports"][0]["status"] == "COMPLETED")
     assert all(mailbox(sim, f"{name}@export-me.com")["platformExports"][0]["credentialId"] == cred_id for name in ("a", "b"))
+    assert all(mailbox(sim, f"{name}@export-me.com")["platformExports"][0]["status"] == "COMPLETED" for name in ("a", "b"))
     assert len(events(sim, "mailbox.exported")) == 2
+
+
+def test_platform_export_in_progress_shows_on_the_mailbox_and_is_not_queued_twice(sim_factory):
+    slow = sim_factory(async_delay=30)
+    user_id = slow.api("POST", "/users", json={**USER, "email": "slow@example.com"})[1]["data"]["id"]
+    box = slow.control("POST", "seed", {"kind": "mailboxes", "object": {
+        "mailboxId": "MB1", "userId": user_id, "email": "a@slow-export.com", "status": "ACTIVE", "platformExports": []}})["object"]
+    cred_id = add_credential(slow, user_id, EMAILBISON)[1]["data"]["credentialId"]
+    body = {"credentialId": cred_id, "componentMailboxIds": [box["mailboxId"]]}
+    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json=body)[0] == 200
+    entry = slow.api("GET", "/mailboxes/mailbox", query={"mailboxId": "MB1"})[1]["data"]["platformExports"][0]
+    assert entry["credentialId"] == cred_id and entry["status"] == "IN_PROGRESS" and entry["exportedAt"] is None
+    status, reply, dummy = slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json=body)
+    assert status == 409 and "already in progress" in reply["message"]
+    assert len(slow.state()["exports"]) == 1
+    other = add_credential(slow, user_id, {**EMAILBISON, "credentials": {"email": "two@agency.com", "password": "pw2"}})[1]["data"]["credentialId"]
+    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": other, "mailboxIds": ["MB1"]})[0] == 200
 
 
 def test_platform_export_errors(sim, user_with_boxes, make_user):
@@ -198,6 +217,22 @@ def test_prewarmup_order(sim, make_user):
     success = events(sim, "prewarmup.order.success")[0]
     assert success["orderId"] == body["data"]["orderId"] and success["actionId"] == body["actionId"]
     assert all(mb["password"] for mb in success["mailboxDetails"][0]["preWarmedUpMailboxes"])
+
+
+def test_prewarmup_partial_failure_refunds_and_offers_the_failed_package_again(sim, make_user):
+    user_id = make_user()
+    before = wallet(sim)
+    status, body, dummy = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={
+        "order": [{"domain": "prewarm-acmecorp.com"}, {"domain": "prewarm-umbrella.org"}], "serviceProvider": "GOOGLE"})
+    assert status == 201 and wallet(sim) == before - 60
+    sim.wait_for(lambda: events(sim, "prewarmup.order.failed"))
+    failed = events(sim, "prewarmup.order.failed")[0]
+    assert failed["failedDomains"] == [{"domain": "prewarm-umbrella.org", "reason": catalog.PREWARMUP_FAILING_DOMAINS["prewarm-umbrella.org"]}]
+    assert [d["domain"] for d in events(sim, "prewarmup.order.success")[0]["mailboxDetails"]] == ["prewarm-acmecorp.com"]
+    assert [d["domainName"] for d in domains_of(sim, user_id)] == ["prewarm-acmecorp.com"]
+    assert wallet(sim) == before - 30
+    assert "prewarm-umbrella.org" in [i["domain"] for i in sim.api("GET", "/pre-warmup")[1]["data"]["inventory"]]
+    assert sim.state()["prewarmup_orders"][0]["status"] == "PARTIALLY_COMPLETED"
 
 
 def test_prewarmup_order_errors(sim, make_user):

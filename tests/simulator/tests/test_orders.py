@@ -46,7 +46,10 @@ def test_accepted_order_lists_domains_and_mailboxes_at_once(sim_factory):
 
 
 def test_mailboxes_pass_through_creating_password(sim_factory):
-    """REFERENCE §4: IN_PROGRESS → CREATING_PASSWORD → ACTIVE, one --async-delay step each; the order QUEUED → PROCESSING → COMPLETED."""
+    """IN_PROGRESS → CREATING_PASSWORD → ACTIVE, one --async-delay step each; the order QUEUED → PROCESSING → COMPLETED.
+
+    docs/developer/API.md#status-values
+    """
     slow = sim_factory(async_delay=0.6)
     user_id = slow.api("POST", "/users", json=USER)[1]["data"]["id"]
     data = place(slow, user_id, {"stepwise.com": ["ann"]})

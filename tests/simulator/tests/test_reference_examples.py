@@ -1,11 +1,12 @@
-"""The request examples of REFERENCE, sent as written there and answered in the documented shape.
+"""The request examples of CMR's public documentation, sent as written there and answered in the documented shape.
 
-Bodies and query strings are copied from ``../shared/api/REFERENCE.md`` (section in each
-test's docstring); only ``…`` placeholders are filled with the ids the simulator handed out.
-Examples already sent verbatim elsewhere: §6.11 DNS (``test_dns.py::test_documented_example_verbatim``),
-§7.2 openapi order (``test_orders.py::test_documented_example_is_accepted``), §8.5 warmup settings
-and status (``test_mailboxes.py``), §8.6 placement (``test_exports_prewarmup_placement.py``),
-§10.2 platform credential and exports, §10.3 Google pre-warmup order, §10.4 sandbox.
+Bodies and query strings are copied from the documentation's examples (the area, a heading of
+``docs/developer/API.md``, is named in each test's docstring); only ``…`` placeholders are filled with the ids
+the simulator handed out. Examples already sent verbatim elsewhere: DNS
+(``test_dns.py::test_documented_example_verbatim``), the openapi order
+(``test_orders.py::test_documented_example_is_accepted``), warm-up settings and status
+(``test_mailboxes.py``), placement (``test_exports_prewarmup_placement.py``), platform
+credential and exports, the Google pre-warmup order, the sandbox.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from simhelpers import domain, events, mailbox, mailboxes_of, multipart, order_s
 
 
 def test_create_user_with_the_documented_example_values(sim):
-    """§5.3: the field table's example values (US, the full state name, en, phoneCc "1"); data.id is the user id."""
+    """Users: the field table's example values (US, the full state name, en, phoneCc "1"); data.id is the user id."""
     body = {"email": "jane@acme.com", "company": "Acme", "firstName": "Jane", "lastName": "Doe", "country": "US", "state": "New York",
             "city": "New York", "addressLineOne": "1 Main Street", "addressLineTwo": "Suite 2", "addressLineThree": "Floor 3",
             "postalCode": "10001", "languagePreference": "en", "phoneCc": "1", "phone": "2125550100"}
@@ -29,7 +30,7 @@ def test_create_user_with_the_documented_example_values(sim):
 
 
 def test_renewal_price_example(sim, make_user):
-    """§6.2: ``{"userId": "…", "domains": ["a.com", "b.info"]}`` → one item per name, renewalPrice a string."""
+    """Domain renewal: ``{"userId": "…", "domains": ["a.com", "b.info"]}`` → one item per name, renewalPrice a string."""
     user_id = make_user()
     provision(sim, user_id, {"a.com": [], "b.info": []})
     status, reply, dummy = sim.api("POST", "/domains/renewal-price", json={"userId": user_id, "domains": ["a.com", "b.info"]})
@@ -42,7 +43,7 @@ def test_renewal_price_example(sim, make_user):
 
 
 def test_toggle_auto_renew_example(sim, make_user):
-    """§6.4: ``{"userId": "…", "domains": ["…"], "autoRenew": true}`` and the documented answer for acme.com."""
+    """Domains, auto-renew: ``{"userId": "…", "domains": ["…"], "autoRenew": true}`` and the documented answer for acme.com."""
     user_id = make_user()
     provision(sim, user_id, {"acme.com": []})
     status, reply, dummy = sim.api("PATCH", "/domains/toggle-auto-renew", json={"userId": user_id, "domains": ["acme.com"], "autoRenew": True})
@@ -51,7 +52,7 @@ def test_toggle_auto_renew_example(sim, make_user):
 
 
 def test_has_workspace_examples(sim):
-    """§6.7: the single and the bulk body as written."""
+    """Availability and workspaces: the single and the bulk body as written."""
     status, reply, dummy = sim.api("POST", "/domains/has-workspace", json={"domainName": "acme.com", "serviceProvider": "GOOGLE"})
     assert (status, reply) == (200, {"status": 200, "message": "Workspace not exists", "data": None})
     status, reply, dummy = sim.api("POST", "/domains/has-workspace",
@@ -61,7 +62,7 @@ def test_has_workspace_examples(sim):
 
 
 def test_order_json_with_every_documented_field(sim, make_user):
-    """§7.2 (+ §7.1): every field of the body table, answered as the HG example."""
+    """Orders: every field of the body table, answered as the HG example."""
     user_id = make_user()
     body = {
         "domains": [{"domain": "alicesender.com", "years": 1, "forwardTo": "https://alice.example.org"}],
@@ -83,7 +84,7 @@ def test_order_json_with_every_documented_field(sim, make_user):
 
 
 def test_order_json_microsoft_example(sim, make_user):
-    """§7.2: a MICROSOFT order carries microsoftOauthRoute."""
+    """Orders: a MICROSOFT order carries microsoftOauthRoute."""
     user_id = make_user()
     body = {"domains": [{"domain": "bobsender.com", "years": 2}], "billingCycle": "MONTHLY", "serviceProvider": "MICROSOFT",
             "microsoftOauthRoute": "https://yourapp.com/oauth/microsoft",
@@ -95,7 +96,7 @@ def test_order_json_microsoft_example(sim, make_user):
 
 
 def test_deprecated_multipart_mailbox_order_confirm_false(sim, make_user):
-    """§7.5: subscriptionId, mailboxes, files, confirm=false (process later), google, autoRenew as form fields."""
+    """Orders, the deprecated multipart mailbox order: subscriptionId, mailboxes, files, confirm=false (process later), google, autoRenew as form fields."""
     user_id = make_user()
     provision(sim, user_id, {"legacy-form.com": ["a"]})
     sub = subscription(sim, "legacy-form.com")
@@ -117,7 +118,7 @@ def test_deprecated_multipart_mailbox_order_confirm_false(sim, make_user):
 
 
 def test_renew_two_subscriptions_example(sim, make_user):
-    """§9.2: ``{"subscriptionIds": ["…","…"]}`` renews both (all or none) with the documented message."""
+    """Subscriptions, renewal: ``{"subscriptionIds": ["…","…"]}`` renews both (all or none) with the documented message."""
     user_id = make_user()
     provision(sim, user_id, {"renew-one.com": ["a"], "renew-two.com": ["b", "c"]}, autoRenew=False)
     ids = [subscription(sim, name)["subscriptionId"] for name in ("renew-one.com", "renew-two.com")]
@@ -132,7 +133,7 @@ def test_renew_two_subscriptions_example(sim, make_user):
 
 
 def test_placement_reports_query_parameters(sim, make_user):
-    """§8.6: ``GET /placement/reports?userId=`` with the optional ``page`` and ``limit``, newest first."""
+    """Placement tests: ``GET /placement/reports?userId=`` with the optional ``page`` and ``limit``, newest first."""
     user_id = make_user()
     provision(sim, user_id, {"placed.com": ["a"]})
     box = mailboxes_of(sim, user_id)[0]["mailboxId"]
@@ -148,7 +149,7 @@ def test_placement_reports_query_parameters(sim, make_user):
 
 
 def test_prewarmup_order_microsoft_example(sim, make_user):
-    """§10.3: the Microsoft form of the body (microsoftOauthRoute instead of google), answered 201."""
+    """Pre-warmed domains: the Microsoft form of the body (microsoftOauthRoute instead of google), answered 201."""
     user_id = make_user()
     status, reply, dummy = sim.api("POST", "/pre-warmup/order", query={"userId": user_id}, json={
         "order": [{"domain": "prewarm-contoso.com"}], "serviceProvider": "MICROSOFT",
@@ -159,7 +160,7 @@ def test_prewarmup_order_microsoft_example(sim, make_user):
 
 
 def test_send_errors_documented_example(sim):
-    """§10.6: five strings — query, payload (a whole /orders/json body) and response as JSON text — answered ``{}``."""
+    """Error reports: five strings — query, payload (a whole /orders/json body) and response as JSON text — answered ``{}``."""
     payload = {"billingCycle": "MONTHLY", "confirm": True, "serviceProvider": "GOOGLE", "domains": [{"domain": "alicesender.com", "years": 1}],
                "mailboxes": {"alicesender.com": [{"username": "alice", "firstName": "Alice", "lastName": "Johnson", "onWarmup": True}]}}
     report = {"method": "POST", "path": "/api/v1/integration/orders/json", "query": '{"userId": "ADSFRESPBX4XX8HVA3JHJ1BAAAAA"}',

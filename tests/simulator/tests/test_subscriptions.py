@@ -135,7 +135,7 @@ def test_auto_renew_without_funds_goes_past_due(sim, make_user):
 
 
 def test_domain_in_grace_blocks_subscription_renewal(sim, make_user):
-    """REFERENCE §6.1/§13.7: a GRACE_PERIOD domain blocks the renewal of its subscription, automatic or manual."""
+    """docs/developer/API.md#domain-renewal: a GRACE_PERIOD domain blocks the renewal of its subscription, automatic or manual."""
     user_id = make_user()
     provision(sim, user_id, {"graced.com": ["a"]})  # the subscription auto-renews (funds are plenty); the domain does not
     state = sim.state()

@@ -1,4 +1,4 @@
-"""DNS records of a domain the user owns (REFERENCE §6.11).
+"""DNS records of a domain the user owns (docs/developer/API.md#dns).
 
 ``GET /dns`` lists ``records`` and ``disabledRecords``; ``POST /dns`` adds any number of
 records in one call, validating all of them before storing any; ``PUT``/``DELETE`` act on
@@ -110,7 +110,7 @@ def prepare(raw: dict[str, Any], domain: dict[str, Any], where: str) -> dict[str
 
 
 def single_valued(record: dict[str, Any]) -> bool:
-    """CNAME and DMARC TXT hold one value per host (DESIGN §4.2)."""
+    """CNAME and DMARC TXT hold one value per host (docs/developer/DESIGN.md#dns-identity)."""
     return record["recordType"] == "CNAME" or is_dmarc(record)
 
 
@@ -180,12 +180,7 @@ def add_records(ctx: Ctx) -> Reply:
 def owned_record(ctx: Ctx, record_id: str) -> dict[str, Any]:
     """A record of the request user (404 unknown, 403 another user's)."""
     user = ctx.state.require_user(ctx.user_id(source="either"))
-    record = ctx.state.data["records"].get(record_id)
-    if record is None:
-        raise ApiError(404, f"DNS record {record_id} not found")
-    if record.get("userId") != user["userId"]:
-        raise ApiError(403, "This DNS record does not belong to the given user")
-    return record
+    return ctx.state.check_owner(ctx.state.data["records"].get(record_id), user["userId"], "DNS record", record_id)
 
 
 @route("PUT", "/dns")

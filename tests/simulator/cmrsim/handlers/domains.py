@@ -1,7 +1,7 @@
 """Domains: listing, details, availability, workspace checks, renewal, forwarding, removal.
 
-REFERENCE §6.1–§6.10.  Domains are only registered through orders (orders.py); this area
-reads and changes them.  Paths marked *inferred* in REFERENCE §1 (suggest, available,
+See docs/developer/API.md#domains.  Domains are only registered through orders (orders.py); this area
+reads and changes them.  Paths the public documentation does not show (suggest, available,
 forwarding, email-forwarding, remove, details) follow the shapes ``openapi.yaml`` gives.
 """
 
@@ -60,7 +60,7 @@ def domain_of(ctx: Ctx, domain_id: str) -> dict[str, Any]:
 
 @route("GET", "/domains/by-user")
 def domains_by_user(ctx: Ctx) -> Reply:
-    """A user's domains; an unknown userId gives an empty list, not 404 (REFERENCE §6.1)."""
+    """A user's domains; an unknown userId gives an empty list, not 404 (docs/developer/API.md#unknown-user-ids)."""
     user_id = ctx.user_id()
     domains = [domain_view(ctx.state, d) for d in ctx.state.owned_by("domains", user_id)]
     page, _pagination = paginate(domains, ctx.query)

@@ -1,4 +1,4 @@
-"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (REFERENCE §10.2).
+"""Platform exports: stored sending-platform credentials, workspaces and mailbox exports (docs/developer/API.md#exports-and-platform-credentials).
 
 Every POST of a credential stores a new one (CMR does not de-duplicate); PUT updates in
 place and keeps the ``credentialId``; passwords are never returned.  EMAILBISON needs
@@ -42,7 +42,7 @@ EXPORT = vol.Schema({
     vol.Optional("userId"): str,
     vol.Required("credentialId"): text,
     vol.Optional("componentMailboxIds"): [text],  # Apidog name
-    vol.Optional("mailboxIds"): [text],  # help-guide name (§14.19): both accepted
+    vol.Optional("mailboxIds"): [text],  # help-guide name (docs/developer/API.md#export-mailbox-ids): both accepted
 })
 
 
@@ -70,12 +70,7 @@ def owned_credential(ctx: Ctx, credential_id: str | None, user_id: str | None) -
     """A stored credential (400 without id, 404 unknown, 403 another user's)."""
     if not credential_id:
         raise ApiError(400, "credentialId must be provided")
-    cred = ctx.state.data["credentials"].get(credential_id)
-    if cred is None:
-        raise ApiError(404, f"Platform credential {credential_id} not found")
-    if user_id is not None and cred.get("userId") != user_id:
-        raise ApiError(403, "This platform credential does not belong to the given user")
-    return cred
+    return ctx.state.check_owner(ctx.state.data["credentials"].get(credential_id), user_id, "platform credential", credential_id)
 
 
 def optional_user(ctx: Ctx) -> str | None:
@@ -158,21 +153,33 @@ def platform_workspaces(ctx: Ctx) -> Reply:
 
 @route("POST", "/exports/platform-exports")
 def export_mailboxes(ctx: Ctx) -> Reply:
-    """Queue one export of many mailboxes to a stored credential (mailbox.exported each)."""
+    """Queue one export of many mailboxes to a stored credential (mailbox.exported each).
+
+    Each mailbox lists the export in ``platformExports`` (inferred read field) as IN_PROGRESS
+    until it completes; a second export of a mailbox to the same credential meanwhile is 409.
+    """
     body = ctx.validate(EXPORT)
     user = ctx.user(source="either")
     ids = list(dict.fromkeys((body.get("componentMailboxIds") or []) + (body.get("mailboxIds") or [])))
     if not ids:
         raise ApiError(400, "componentMailboxIds: at least one mailbox id is required (mailboxIds is accepted too)")
     cred = owned_credential(ctx, body["credentialId"], user["userId"])
+    mailboxes = []
     for mailbox_id in ids:
         mailbox = ctx.state.check_owner(ctx.state.data["mailboxes"].get(mailbox_id), user["userId"], "mailbox")
         if mailbox.get("status") != "ACTIVE":
             raise ApiError(422, f"Mailbox {mailbox['email']} is {mailbox.get('status')}; only ACTIVE mailboxes can be exported")
+        if any(entry.get("credentialId") == cred["credentialId"] and entry.get("status") == "IN_PROGRESS"
+               for entry in mailbox.get("platformExports") or []):
+            raise ApiError(409, f"An export of {mailbox['email']} to credential {cred['credentialId']} is already in progress")
+        mailboxes.append(mailbox)
     action_id = ctx.state.action_id()
     export = {"exportId": ctx.state.new_id(), "userId": user["userId"], "credentialId": cred["credentialId"], "app": cred["app"],
               "mailboxIds": ids, "status": "QUEUED", "createdAt": ctx.state.iso(), "completedAt": None, "actionId": action_id}
     ctx.state.data["exports"][export["exportId"]] = export
+    for mailbox in mailboxes:  # visible on the mailbox at once, so a client can tell a queued export from none
+        mailbox.setdefault("platformExports", []).append(
+            {"exportId": export["exportId"], "credentialId": cred["credentialId"], "app": cred["app"], "status": "IN_PROGRESS", "exportedAt": None})
     ctx.state.later(lambda: finish_export(ctx, export["exportId"]), 1.0)
     return Reply(data={"exportId": export["exportId"]}, message="Mailboxes queued for export", action_id=action_id)
 
@@ -188,7 +195,8 @@ def finish_export(ctx: Ctx, export_id: str) -> None:
         mailbox = state.data["mailboxes"].get(mailbox_id)
         if mailbox is None:
             continue
-        mailbox.setdefault("platformExports", []).append(
-            {"exportId": export_id, "credentialId": export["credentialId"], "app": export["app"], "exportedAt": export["completedAt"]})
+        for entry in mailbox.get("platformExports") or []:
+            if entry.get("exportId") == export_id:
+                entry.update(status="COMPLETED", exportedAt=export["completedAt"])
         state.emit("mailbox.exported", {"userId": mailbox["userId"], "mailboxId": mailbox_id, "email": mailbox["email"],
                                         "app": export["app"], "credentialId": export["credentialId"], "actionId": export["actionId"]})

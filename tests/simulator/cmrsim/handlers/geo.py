@@ -1,4 +1,4 @@
-"""Geo reference data (REFERENCE §5.6-5.7); the data lives in ``cmrsim.geo``."""
+"""Geo reference data (docs/developer/API.md#geo); the data lives in ``cmrsim.geo``."""
 
 from __future__ import annotations
 

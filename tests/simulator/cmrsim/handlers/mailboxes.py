@@ -1,6 +1,6 @@
 """Mailboxes: reads, admin details, updates, removal, validation, OAuth export and warmup.
 
-REFERENCE §8 and §10.1.  Mailboxes are created by orders (orders.py).  Credentials are
+See docs/developer/API.md#mailboxes, #warm-up and #exports-and-platform-credentials.  Mailboxes are created by orders (orders.py).  Credentials are
 returned only by ``admin-mailbox-details``.  Write-only settings of the documented API are
 exposed as inferred read fields on the mailbox: ``warmupSettings``, ``exportStatus`` /
 ``exportedAt`` (OAuth export) and ``platformExports``.
@@ -190,7 +190,7 @@ def remove_mailbox(ctx: Ctx) -> Reply:
 
 
 def check_removal_cutoff(ctx: Ctx, mailbox: dict[str, Any]) -> None:
-    """422 within 24 hours of the live subscription's period end (REFERENCE §8.3)."""
+    """422 within 24 hours of the live subscription's period end (docs/developer/API.md#mailboxes)."""
     sub = ctx.state.data["subscriptions"].get(mailbox.get("subscriptionId") or "")
     if sub is None or sub.get("subscriptionStatus") not in ("ACTIVE", "RENEWING", "PAST_DUE"):
         return
@@ -267,7 +267,7 @@ def add_warmup(ctx: Ctx) -> Reply:
 
 
 def prorated_warmup_price(ctx: Ctx, mailbox: dict[str, Any]) -> float:
-    """warmupPrice × daysRemaining / 30 (REFERENCE §8.5); the unit price is 0 in the simulator."""
+    """warmupPrice × daysRemaining / 30 (docs/developer/API.md#warm-up); the unit price is 0 in the simulator."""
     sub = ctx.state.data["subscriptions"].get(mailbox.get("subscriptionId") or "")
     if sub is None:
         return 0.0

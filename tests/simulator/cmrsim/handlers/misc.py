@@ -1,4 +1,4 @@
-"""``POST /send-errors`` (REFERENCE §10.6): record an integration's error report.
+"""``POST /send-errors`` (docs/developer/API.md#error-reports): record an integration's error report.
 
 All five fields are required strings, the empty one included.  ``query``, ``payload`` and ``response`` are meant to
 carry JSON text, but the API contract types them as plain strings and does not forbid an

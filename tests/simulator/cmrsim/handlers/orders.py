@@ -1,4 +1,4 @@
-"""Orders: register domains with their mailboxes, add mailboxes, process, status (REFERENCE §7).
+"""Orders: register domains with their mailboxes, add mailboxes, process, status (docs/developer/API.md#orders).
 
 An accepted order is charged at once and lists its domains (PENDING) and mailboxes
 (IN_PROGRESS) immediately; after the async delay the domains become ACTIVE and the
@@ -41,7 +41,7 @@ MAILBOX_SPEC = vol.Schema({
 })
 GOOGLE = vol.Schema({
     vol.Optional("googleOauthRoute"): vol.Any(None, str),
-    vol.Optional("clientId"): vol.Any(None, str, int),  # typed as a number on one page (§14.30)
+    vol.Optional("clientId"): vol.Any(None, str, int),  # typed as a number on one page (docs/developer/API.md#client-id-type)
     vol.Optional("appName"): vol.Any(None, str),
 })
 

@@ -1,4 +1,4 @@
-"""Placement (inbox) tests: order one for some mailboxes, read the reports (REFERENCE §8.6).
+"""Placement (inbox) tests: order one for some mailboxes, read the reports (docs/developer/API.md#placement-tests).
 
 Charged per tested mailbox plus an optional AI-insight fee (``catalog``); 402 when the
 wallet is short.  A test is PENDING when ordered and COMPLETED after the async delay with a

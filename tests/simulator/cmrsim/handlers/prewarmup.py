@@ -1,9 +1,11 @@
-"""Pre-warmed domain packages (REFERENCE §10.3) and the sandbox pre-warmup flow (§10.4).
+"""Pre-warmed domain packages (docs/developer/API.md#pre-warmed-domains) and the sandbox pre-warmup flow (#sandbox).
 
 The inventory is seeded from ``catalog.PREWARMUP_DOMAINS`` on first use after a reset.  Buying a
 package charges its ``purchasePrice``, takes it out of the inventory at once and, after the
 delay, gives the user an ACTIVE domain, a subscription and ACTIVE, already warming
-mailboxes (``prewarmup.order.success`` carries their credentials).
+mailboxes (``prewarmup.order.success`` carries their credentials).  A package in
+``catalog.PREWARMUP_FAILING_DOMAINS`` fails at delivery (a partial failure of a multi-domain
+order): its price is refunded, it is offered again and ``prewarmup.order.failed`` names it.
 
 The sandbox endpoints sell the four documented sandbox domains for $0 and only record
 their orders under ``sandbox`` (no production objects); ``scenario`` picks the outcome.
@@ -121,16 +123,32 @@ def deliver(ctx: Ctx, order_id: str, google: dict[str, Any] | None) -> None:
     order = state.data["prewarmup_orders"].get(order_id)
     if order is None:
         return
-    details = []
+    details, failed = [], []
     forward = {entry["domain"]: entry.get("forwardTo") for entry in order["domains"]}
     for item in order.pop("_packages", []):
+        if item["domain"] in catalog.PREWARMUP_FAILING_DOMAINS:
+            failed.append(fail_package(ctx, order, item))
+            continue
         domain = assign_domain(ctx, order, item["domain"], forward.get(item["domain"]), google)
         sub = new_subscription(state, domain, order["serviceProvider"], len(item["preWarmedUpMailboxes"]), order["autoRenew"])
         mailboxes = [assign_mailbox(ctx, domain, sub, person, order_id) for person in item["preWarmedUpMailboxes"]]
         details.append({"domain": domain["domainName"], "subscriptionId": sub["subscriptionId"], "preWarmedUpMailboxes": mailboxes})
-    order["status"] = "COMPLETED"
-    state.emit("prewarmup.order.success", {"userId": order["userId"], "userEmail": user_email(state, order["userId"]), "orderId": order_id,
-                                           "serviceProvider": order["serviceProvider"], "mailboxDetails": details, "actionId": order["actionId"]})
+    order["status"] = "FAILED" if not details else "PARTIALLY_COMPLETED" if failed else "COMPLETED"
+    order["failedDomains"] = failed
+    base = {"userId": order["userId"], "userEmail": user_email(state, order["userId"]), "orderId": order_id,
+            "serviceProvider": order["serviceProvider"], "actionId": order["actionId"]}
+    if failed:
+        state.emit("prewarmup.order.failed", {**base, "failedDomains": failed})
+    if details:
+        state.emit("prewarmup.order.success", {**base, "mailboxDetails": details})
+
+
+def fail_package(ctx: Ctx, order: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """A package that cannot be assigned (no pool available): refunded and offered again."""
+    ctx.state.credit(item["purchasePrice"])
+    order["totalPrice"] = catalog.money(order["totalPrice"] - item["purchasePrice"])
+    inventory(ctx.state)[item["domain"]] = item
+    return {"domain": item["domain"], "reason": catalog.PREWARMUP_FAILING_DOMAINS[item["domain"]]}
 
 
 def assign_domain(ctx: Ctx, order: dict[str, Any], name: str, forward_to: str | None, google: dict[str, Any] | None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Mailbox subscriptions: list, renew, auto-renew, cancel, recreate (REFERENCE §9).
+"""Mailbox subscriptions: list, renew, auto-renew, cancel, recreate (docs/developer/API.md#subscriptions).
 
 One subscription per domain workspace.  Date-driven transitions (period end → renewal or
 PAST_DUE → EXPIRED) live in ``cmrsim.lifecycle`` and run on ``POST /_sim/clock``.
@@ -45,21 +45,12 @@ def scoped_user(ctx: Ctx) -> str | None:
 
 def subscription_by_id(ctx: Ctx, subscription_id: str, user_id: str | None) -> dict[str, Any]:
     """404 for an unknown (or recreated-away) id; 403 when ``user_id`` is given and differs."""
-    sub = ctx.state.data["subscriptions"].get(subscription_id)
-    if sub is None:
-        raise ApiError(404, f"Subscription {subscription_id} not found")
-    if user_id is not None and sub.get("userId") != user_id:
-        raise ApiError(403, "This subscription does not belong to the given user")
-    return sub
+    return ctx.state.check_owner(ctx.state.data["subscriptions"].get(subscription_id), user_id, "subscription", subscription_id)
 
 
 def subscription_by_domain(ctx: Ctx, name: str, user_id: str | None) -> dict[str, Any]:
     """The live subscription of a domain, else its latest one (e.g. CANCELLED), else 404."""
-    domain = find_domain(ctx.state, name)
-    if domain is None:
-        raise ApiError(404, f"Domain {name} not found")
-    if user_id is not None and domain.get("userId") != user_id:
-        raise ApiError(403, f"Domain {name} does not belong to the given user")
+    domain = ctx.state.check_owner(find_domain(ctx.state, name), user_id, "domain", name)
     sub = live_subscription(ctx.state, domain["domainId"])
     if sub is None:
         history = [s for s in ctx.state.data["subscriptions"].values() if s.get("domainId") == domain["domainId"]]
@@ -209,7 +200,7 @@ def recreate(ctx: Ctx) -> Reply:
 
 
 def replace_subscription(ctx: Ctx, old: dict[str, Any], action_id: str) -> dict[str, Any]:
-    """Move the workspace to a new subscription id; the mailboxes keep their ids (Apidog, §14.18)."""
+    """Move the workspace to a new subscription id; the mailboxes keep their ids (documentation site; docs/developer/API.md#recreation-and-mailboxes)."""
     state = ctx.state
     new = dict(old, subscriptionId=state.new_id(), pricePerMailbox=catalog.MAILBOX_PRICE, createdAt=state.iso(), _periods=1,
                recreatedFrom=old["subscriptionId"])

@@ -1,10 +1,10 @@
-"""Users (REFERENCE §5.1-5.5): list, get, create, update, delete with the deletion gate.
+"""Users (docs/developer/API.md#users): list, get, create, update, delete with the deletion gate.
 
 Simulator choices (*inferred* parts of the API):
 * ``GET /users/list``: ``page``, ``limit`` (default 20, max 100), ``search`` (case-insensitive
   substring of email, first/last name, full name or company); ``data = {users, pagination}``.
 * A second user with the same e-mail (case-insensitive) → 409.
-* ``PUT`` accepts a partial or a full object (REFERENCE §14 #16: both forms); ``userId``
+* ``PUT`` accepts a partial or a full object (both readings of docs/developer/API.md#user-update-body); ``userId``
   and ``createdAt`` may be echoed back and are ignored.
 * ``DELETE`` while the user owns domains or mailboxes → 409 with
   ``data = {domainCount, mailboxCount}``; a deleted user's remaining objects (orders,

@@ -1,4 +1,4 @@
-"""Partner wallet (REFERENCE §10.5, path and shape *inferred*)."""
+"""Partner wallet (docs/developer/API.md#wallet; path and shape *inferred*)."""
 
 from __future__ import annotations
 

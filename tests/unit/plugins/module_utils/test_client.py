@@ -185,7 +185,7 @@ class Sleeps(list):
 
 
 def make(url: str, **options: t.Any) -> CmrClient:
-    settings = {"retries": 3, "retry_timeout": 60.0, "min_interval": 0.0, "timeout": 5.0, "backoff_initial": 0.01, "backoff_max": 0.05}
+    settings = {"retries": 3, "retry_timeout": 60.0, "rate_limit": 0.0, "timeout": 5.0, "backoff_initial": 0.01, "backoff_max": 0.05}
     settings.update(options)
     client = CmrClient(url, KEY, **settings)
     client._sleep = Sleeps()
@@ -559,27 +559,62 @@ def test_get_all_data_is_the_list(cmr: FakeCmr) -> None:
 
 # --- pacing -------------------------------------------------------------------------------
 
-def test_pacing_keeps_min_interval_and_first_request_is_immediate(cmr: FakeCmr) -> None:
-    # The sleeps are recorded rather than timed, so a busy machine cannot make the test flaky.
-    client = make(cmr.url, min_interval=0.1)
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        time.sleep(seconds)
-
-    client._sleep = sleep
+def test_pacing_rate_and_first_requests_are_immediate(cmr: FakeCmr) -> None:
+    # 2 requests per second: the first two go at once, the third waits for the first one's second.
+    client = make(cmr.url, rate_limit=2.0)
     started = time.monotonic()
     client.call(GET_USER)
-    assert slept == []  # the first request does not wait
     client.call(GET_USER)
+    assert time.monotonic() - started < 0.5
     client.call(GET_USER)
-    assert len(slept) <= 2 and all(0 < seconds <= 0.1 for seconds in slept)
-    assert time.monotonic() - started >= 0.2  # three requests, 0.1 s apart at least
+    assert time.monotonic() - started >= 1.0
+
+
+def test_bad_rate_limit_is_one_line_naming_the_option(cmr: FakeCmr) -> None:
+    for rate in (-1.0, float("nan"), 1e9):
+        with pytest.raises(CmrConfigError, match=r"^api_rate_limit must be a number of requests per second"):
+            make(cmr.url, rate_limit=rate)
+    assert cmr.requests == []
+
+
+def test_shared_budget_file_is_private_and_named_by_a_hash(cmr: FakeCmr, tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    client = make(cmr.url, rate_limit=5.0, rate_shared=True)
+    client.call(GET_USER)
+    folder = tmp_path / "coldmailreseller.cmr"
+    files = list(folder.iterdir())
+    assert client.pacing_unshared is None and len(files) == 1
+    assert folder.stat().st_mode & 0o777 == 0o700 and files[0].stat().st_mode & 0o777 == 0o600
+    assert KEY not in files[0].name and KEY not in files[0].read_text()
+    assert json.loads(files[0].read_text())["slots"][0][2] is not None  # the answer arrived: the slot's second runs
+
+
+def test_retry_after_seen_by_one_client_pauses_every_client_of_the_key(
+        cmr: FakeCmr, tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cmr.on("/users", err(429, "slow down", **{"Retry-After": "1"}), ok())
+    first = make(cmr.url, rate_limit=5.0, rate_shared=True, retries=0)
+    other = make(cmr.url, rate_limit=5.0, rate_shared=True)
+    with pytest.raises(CmrApiError, match="HTTP 429"):
+        first.call(CREATE_USER, body={})  # 429 with Retry-After: 1, and no retries left
+    started = time.monotonic()
+    other.call(GET_USER)  # another client of the same key (another process) waits the pause out before sending
+    assert time.monotonic() - started >= 0.9
+    assert [request.method for request in cmr.seen("/users")] == ["POST", "GET"]
+
+
+def test_unshared_budget_when_the_cache_folder_cannot_be_used(cmr: FakeCmr, tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the folder should be
+    client = make(cmr.url, rate_limit=5.0, rate_shared=True)
+    assert client.pacing_unshared and "Error" in client.pacing_unshared
+    client.call(GET_USER)
+    assert len(cmr.seen("/users")) == 1
 
 
 def test_default_pacing_stays_below_five_requests_per_second(cmr: FakeCmr) -> None:
-    """DESIGN §2: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
+    """docs/developer/DESIGN.md#retries: the client paces itself below CMR's 5 requests/second per key (no option needed)."""
     times: list[float] = []
 
     def stamp(req: Request) -> Reply:

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""DNS identity, normalisation, DMARC comparison and record-set planning (DESIGN §4.2)."""
+"""DNS identity, normalisation, DMARC comparison and record-set planning (docs/developer/DESIGN.md#dns-identity)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._dns import (
     split_mx_value,
     validate_items,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 DOMAIN = "example.com"
 CMR_DEFAULTS = "rua=mailto:d@example.com; ruf=mailto:d@example.com; fo=0; rf=afrf; ri=604800; pct=100; sp=reject; aspf=r; adkim=r"

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Domain normalisation, name matching and the renewal window (REFERENCE §6.1, §6.5)."""
+"""Domain normalisation, name matching and the renewal window (docs/developer/API.md#domains)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import datetime
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._domains import (
     normalise_domain,
-    one_year_later,
     pick_domain,
     renewal_window,
 )
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._time import one_year_later
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 

@@ -18,13 +18,14 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._engine impor
     PURCHASE,
     RENEW,
     UPDATE,
+    Action,
     Change,
     Plan,
     Resource,
     changed_fields,
     plan_report,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 
 class FakeModule:
@@ -118,9 +119,40 @@ def test_delete_and_absent_is_idempotent() -> None:
     assert (again["changed"], widget.writes) == (False, [])
 
 
-def test_plan_actions() -> None:
+def test_a_plan_changes_something_only_through_its_actions() -> None:
     assert not Plan(NONE).changed
-    assert all(Plan(action).changed for action in (CREATE, UPDATE, DELETE))
+    assert not Plan(UPDATE, before={"size": 1}, changes={"size": 2}).changed  # settings alone are only a diff
+    widget = Widget(FakeModule({"name": "blue", "size": 3}), {"widget_id": "W1", "name": "blue", "size": 2})
+    plan = widget.plan()
+    assert [action.change for action in plan.actions] == [Change(UPDATE, "widget", "blue", fields=("size",))]
+    assert widget.writes == []  # planning sends nothing
+
+
+def test_apply_takes_the_actions_in_order_each_on_the_object_the_previous_left() -> None:
+    seen: list[t.Any] = []
+
+    def step(name: str) -> Action:
+        def apply(obj: t.Optional[dict[str, t.Any]]) -> dict[str, t.Any]:
+            seen.append((name, dict(obj or {})))
+            return dict(obj or {}, **{name: True})
+        return Action(Change(UPDATE, "widget", "blue"), apply)
+
+    widget = Widget(FakeModule({}), None)
+    final = widget.apply(Plan(UPDATE, before={"size": 1}, actions=[step("first"), step("second")]))
+    assert seen == [("first", {"size": 1}), ("second", {"size": 1, "first": True})]
+    assert final == {"size": 1, "first": True, "second": True}
+
+
+def test_the_plan_lines_are_the_actions_and_what_they_do_to_other_resources() -> None:
+    widget = Widget(FakeModule({"name": "blue"}), None)
+    also = (Change(DELETE, "mailbox", "a@blue.com"),)
+    plan = Plan(UPDATE, before={"name": "blue"}, actions=[Action(Change(RENEW, "widget", "", cost=2.0), lambda obj: obj, also=also)])
+    assert widget.plan_changes(plan, None) == [Change(RENEW, "widget", "blue", cost=2.0), also[0]]
+
+
+def test_expected_effects_show_in_the_diff_only() -> None:
+    plan = Plan(UPDATE, before={"expiry": "2026"}, changes={"auto": True}, expected={"expiry": ("2026", "2027")})
+    assert plan.diff() == {"before": {"auto": None, "expiry": "2026"}, "after": {"auto": True, "expiry": "2027"}}
 
 
 # --- a write whose answer is lost ----------------------------------------------------------------
@@ -153,7 +185,7 @@ def test_a_lost_answer_whose_write_shows_is_a_change_with_a_warning() -> None:
 
 def test_a_lost_answer_whose_write_does_not_show_is_state_unknown_and_changed() -> None:
     widget = LossyWidget(FakeModule({"size": 3}), None, lands=False)
-    with pytest.raises(CmrModuleError, match="^state unknown: .*the request was not sent again$") as caught:
+    with pytest.raises(CmrModuleError, match="^state unknown: .*the request was NOT sent again: check .* before retrying$") as caught:
         widget.run()
     assert caught.value.details == {"changed": True, "maybe_applied": True}
     assert widget.writes == ["create"]

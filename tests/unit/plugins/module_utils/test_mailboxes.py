@@ -29,7 +29,7 @@ from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes im
     validate_warmup_settings,
     warmup_action,
 )
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 
 NOW = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone.utc)
 

@@ -32,7 +32,7 @@ except ImportError:  # ansible-core before 2.19: the module reads its arguments 
         finally:
             basic._ANSIBLE_ARGS = saved
 
-from ansible_collections.coldmailreseller.cmr.plugins.modules import cmr_dns_records, cmr_domain, cmr_order, cmr_user
+from ansible_collections.coldmailreseller.cmr.plugins.modules import cmr_dns_records, cmr_domain, cmr_mailbox, cmr_order, cmr_user
 
 KEY = "unit-" + "key-4f8a2c9e7b1d3a5c"
 # ansible-core 2.21 returns ``invocation`` only when the controller asks for it (the
@@ -72,3 +72,33 @@ def test_line_breaks_quoted_from_input_are_escaped() -> None:
     result = run(cmr_user, {"email": "a@b.com", "report_errors": "v=DMARC1; p=none\nrua=mailto:x@y.com"})
     assert result["failed"] and "\n" not in result["msg"]
     assert "p=none\\nrua=mailto" in result["msg"]
+
+
+# --- suboptions: ansible-core validates their types first, the collection's message names item and field
+
+@pytest.mark.parametrize("records, message", [
+    ([{"type": "A", "host": "ok", "value": "192.0.2.1"}, {"type": "MX", "host": "@", "value": "mx.example.net", "priority": "high"}],
+     "records[1] (MX @): priority: expected an integer from 0 to 65535"),
+    ([{"type": "A", "host": "ok", "value": "192.0.2.1", "ttl": 300}], "records[0] (A ok): ttl: unknown field"),
+    ([{"type": "SPF", "host": "@", "value": "x"}], "records[0] (SPF @): type: must be one of A, AAAA"),
+    ([{"host": "@", "value": "x"}], "records[0]: type: required key not provided"),
+])
+def test_a_refused_record_item_is_named_by_index_and_field(records: list, message: str) -> None:
+    result = run(cmr_dns_records, {"user_id": "U1", "domain": "a.com", "records": records})
+    assert result["failed"] and result["msg"].startswith(message)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"warmup_reply_rate": 30}, "warmup_settings.warmup_reply_rate: expected a number between 0 and 1"),
+    ({"warmup_limit": "many"}, "warmup_settings.warmup_limit: expected a whole number"),
+    ({"warmup_limt": 4}, "warmup_settings.warmup_limt: extra keys not allowed"),
+    ({"warmup_limit": float("nan")}, "warmup_settings.warmup_limit must be a finite number"),
+])
+def test_a_refused_warmup_setting_is_named(settings: dict, message: str) -> None:
+    result = run(cmr_mailbox, {"user_id": "U1", "email": "jane@a.com", "warmup_settings": settings})
+    assert result["failed"] and result["msg"].startswith(message)
+
+
+def test_a_choice_ansible_core_refuses_first_is_named_by_item_too() -> None:
+    result = run(cmr_dns_records, {"user_id": "U1", "domain": "a.com", "records": [{"type": "A", "host": "ok", "state": "gone"}]})
+    assert result["failed"] and result["msg"].startswith("records[0] (A ok): state: must be present or absent")

@@ -14,7 +14,7 @@ import yaml
 from ansible_collections.coldmailreseller.cmr.plugins.doc_fragments._common import ModuleDocFragment
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._orders import (
     PURCHASE_ARGUMENT_SPEC,
     Costing,
@@ -277,21 +277,35 @@ def test_anything_of_the_order_listed_proves_it_was_placed() -> None:
     assert judge_lost_order(["a.com"], ["x@a.com"], {"other.com"}, {"y@other.com"}) == (False, ["a.com", "x@a.com"])
 
 
+WARNINGS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_warnings_left() -> t.Iterator[None]:
+    WARNINGS.clear()
+    yield
+    WARNINGS.clear()
+
+
 def domain_listing(*names: str) -> dict[str, list]:
     return {"/domains/by-user": [{"domainId": "D" + n, "domainName": n, "status": "PENDING"} for n in names]}
 
 
 def test_a_lost_answer_with_the_domains_listed_counts_as_placed_and_is_not_resent() -> None:
     client = FakeClient({("POST", "/orders/json"): lost(_api.ORDER_CREATE)}, domain_listing("acme.com"))
-    placed = send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=True)  # type: ignore[arg-type]
+    placed = send_order(
+        client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=True, warn=WARNINGS.append,  # type: ignore[arg-type]
+    )
     assert placed.answer_lost and placed.order_id is None and placed.unavailable_domains == []
     assert client.sent(_api.ORDER_CREATE) == 1
+    assert len(WARNINGS) == 1 and WARNINGS[0].startswith("CMR's answer to the order for acme.com was lost")
 
 
 def test_a_lost_answer_with_nothing_listed_stops_with_state_unknown() -> None:
     client = FakeClient({("POST", "/orders/json"): lost(_api.ORDER_CREATE)}, domain_listing())
     with pytest.raises(CmrModuleError, match="^state unknown: .* NOT sent again") as exc:
-        send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], ["jane@acme.com"]), confirmed=True)  # type: ignore[arg-type]
+        placed = Placed("domains", ["acme.com"], ["jane@acme.com"])
+        send_order(client, _api.ORDER_CREATE, USER, {}, placed, confirmed=True, warn=WARNINGS.append)  # type: ignore[arg-type]
     assert exc.value.details == {"changed": True, "maybe_applied": True}
     assert client.sent(_api.ORDER_CREATE) == 1
 
@@ -299,7 +313,9 @@ def test_a_lost_answer_with_nothing_listed_stops_with_state_unknown() -> None:
 def test_a_lost_mailbox_order_is_settled_by_the_mailbox_list() -> None:
     client = FakeClient({("POST", "/orders/create-mailbox-order/json"): lost(_api.MAILBOX_ORDER_CREATE)},
                         {"/mailboxes/single": [{"mailboxId": "M1", "email": "Jane@Acme.com", "status": "IN_PROGRESS"}]})
-    placed = send_order(client, _api.MAILBOX_ORDER_CREATE, USER, {}, Placed("mailboxes", [], ["jane@acme.com"]), confirmed=True)  # type: ignore[arg-type]
+    placed = send_order(
+        client, _api.MAILBOX_ORDER_CREATE, USER, {}, Placed("mailboxes", [], ["jane@acme.com"]), confirmed=True, warn=WARNINGS.append,  # type: ignore[arg-type]
+    )
     assert placed.answer_lost
     assert client.sent(_api.DOMAINS_BY_USER) == 0  # no domain was ordered, so domains are not read
 
@@ -307,7 +323,7 @@ def test_a_lost_mailbox_order_is_settled_by_the_mailbox_list() -> None:
 def test_a_lost_unconfirmed_order_cannot_be_told_from_the_account() -> None:
     client = FakeClient({("POST", "/orders/json"): lost(_api.ORDER_CREATE)})
     with pytest.raises(CmrModuleError, match="state unknown: .*unconfirmed order"):
-        send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=False)  # type: ignore[arg-type]
+        send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=False, warn=WARNINGS.append)  # type: ignore[arg-type]
     assert client.calls == [("POST", "/orders/json", {"userId": USER}, {})]
 
 
@@ -315,13 +331,15 @@ def test_a_refused_order_is_reported_as_it_is() -> None:
     refused = CmrApiError(402, "Insufficient wallet balance", "POST", "/orders/json")
     client = FakeClient({("POST", "/orders/json"): refused})
     with pytest.raises(CmrApiError, match="Insufficient"):
-        send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=True)  # type: ignore[arg-type]
+        send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["acme.com"], []), confirmed=True, warn=WARNINGS.append)  # type: ignore[arg-type]
     assert client.sent(_api.DOMAINS_BY_USER) == 0
 
 
 def test_an_accepted_order_reports_its_id_and_what_cmr_left_out() -> None:
     client = FakeClient({("POST", "/orders/json"): ok({"orderId": "O1", "unavailableDomains": ["B.com"]}, "ACT_9")})
-    placed = send_order(client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["a.com", "b.com"], []), confirmed=True)  # type: ignore[arg-type]
+    placed = send_order(
+        client, _api.ORDER_CREATE, USER, {}, Placed("domains", ["a.com", "b.com"], []), confirmed=True, warn=WARNINGS.append,  # type: ignore[arg-type]
+    )
     assert (placed.order_id, placed.action_id, placed.unavailable_domains) == ("O1", "ACT_9", ["b.com"])
 
 
@@ -332,7 +350,7 @@ def test_a_failure_after_an_order_was_placed_names_the_placed_order() -> None:
     })
     plan = OrderPlan(new_domains=[NewDomain("a.com", 1, price_per_year=12.0)], mailbox_orders=[MailboxOrder("b.com", [spec("ops")], subscription_id="S1")])
     with pytest.raises(CmrModuleError, match="already placed order O1 \\(a.com\\)") as exc:
-        place_plan(client, USER, plan, OrderSettings(), confirm=True)  # type: ignore[arg-type]
+        place_plan(client, USER, plan, OrderSettings(), True, WARNINGS.append)  # type: ignore[arg-type]
     assert exc.value.details["changed"] is True and exc.value.details["status"] == 422
 
 
@@ -340,12 +358,13 @@ def test_a_lost_process_answer_is_settled_by_reading_the_order() -> None:
     details = iter([{"orderId": "O1", "status": "QUEUED"}])
     client = FakeClient({("POST", "/orders/process"): lost(_api.ORDER_PROCESS), ("GET", "/orders/details"): lambda q, b: ok(next(details))})
     order = {"order_id": "O1"}
-    placed = process_order(client, USER, order, OrderPlan())  # type: ignore[arg-type]
+    placed = process_order(client, USER, order, OrderPlan(), WARNINGS.append)  # type: ignore[arg-type]
     assert placed.answer_lost and client.sent(_api.ORDER_PROCESS) == 1
+    assert len(WARNINGS) == 1 and "process order O1 was lost" in WARNINGS[0]
 
     still = FakeClient({("POST", "/orders/process"): lost(_api.ORDER_PROCESS), ("GET", "/orders/details"): ok({"orderId": "O1", "status": "UNCONFIRMED"})})
-    with pytest.raises(CmrModuleError, match="state unknown"):
-        process_order(still, USER, order, OrderPlan())  # type: ignore[arg-type]
+    with pytest.raises(CmrModuleError, match="^state unknown: .*still shows UNCONFIRMED.*NOT sent again"):
+        process_order(still, USER, order, OrderPlan(), WARNINGS.append)  # type: ignore[arg-type]
     assert still.sent(_api.ORDER_PROCESS) == 1
 
 

@@ -80,3 +80,40 @@ def test_filters_go_to_cmr_and_are_applied_again() -> None:
     assert [s["subscription_id"] for s in found] == ["S1"]
     assert client.queries == [("/subscriptions", {"userId": "U1", "domain": "acme.com"}, "subscriptions")]
     assert [s["subscription_id"] for s in list_subscriptions(client, status="CANCELLED")] == ["S3"]  # type: ignore[arg-type]
+
+
+# --- recreation (issue 12) ---------------------------------------------------------------------------
+
+def test_recreation_is_due_only_above_the_standard_price() -> None:
+    from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import recreation_due
+    assert recreation_due(sub(price_per_mailbox=5))
+    assert not recreation_due(sub(price_per_mailbox=3)) and not recreation_due(sub()) and not recreation_due(sub(price_per_mailbox=True))
+
+
+def test_recreation_is_sent_once_and_a_lost_answer_settled_by_the_new_id() -> None:
+    from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
+    from ansible_collections.coldmailreseller.cmr.plugins.module_utils._subscriptions import recreate
+
+    class Client:
+        def __init__(self, lose: bool) -> None:
+            self.lose = lose
+            self.sent = 0
+            self.current = "OLD"
+
+        def call(self, endpoint: t.Any, query: t.Any = None, body: t.Any = None) -> CmrResponse:
+            assert endpoint.path == "/component/subscriptions/recreate" and body == {"subscriptionIds": ["OLD"]}
+            self.sent += 1
+            self.current = "NEW"
+            if self.lose:
+                raise CmrApiError(None, "connection lost", "POST", endpoint.path, maybe_applied=True)
+            return CmrResponse(200, "ok", {"recreated": [{"previousSubscriptionId": "OLD", "subscriptionId": "NEW"}]}, "ACT_1")
+
+        def get_all(self, endpoint: t.Any, query: t.Any, items_key: t.Any) -> list[dict[str, t.Any]]:
+            return [{"subscriptionId": self.current, "subscriptionStatus": "ACTIVE", "domain": "acme.com"}]
+
+    warnings: list[str] = []
+    current = {"subscription_id": "OLD", "domain": "acme.com", "user_id": "U1"}
+    assert recreate(Client(False), current, warnings.append) == "NEW"  # type: ignore[arg-type]
+    lost = Client(True)
+    assert recreate(lost, current, warnings.append) is None  # type: ignore[arg-type]
+    assert lost.sent == 1 and len(warnings) == 1 and "was lost" in warnings[0]

@@ -12,8 +12,9 @@ import pytest
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrResponse
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._module import CmrModuleError
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import Funds, get_user, read_funds
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import get_user
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._wallet import Funds, read_funds
 
 
 class FakeClient:
