@@ -15,8 +15,11 @@ EDA_VENV := $(or $(CMR_EDA_VENV),.venv-eda)
 EDA_VENV_STAMP := $(EDA_VENV)/.requirements-installed
 UTILS := tests/utils
 
-.PHONY: help venv eda-venv test simulator-tests sanity units integration playbooks eda hostile lint build galaxy-import \
-        ee docs docs-lint changelog demo benchmark reliability clean
+# The other tested ansible-core releases (tests/legs/core-<release>.txt); `make core-2.16` runs one.
+LEGS := $(patsubst tests/legs/core-%.txt,core-%,$(wildcard tests/legs/core-*.txt))
+
+.PHONY: help venv eda-venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner eda hostile \
+        lint build galaxy-import ee docs docs-lint changelog demo benchmark reliability clean
 
 help:
 	@echo "make demo             run playbooks/demo.yml twice against the simulator (no account needed)"
@@ -26,7 +29,10 @@ help:
 	@echo "make sanity           ansible-test sanity"
 	@echo "make units            ansible-test units"
 	@echo "make integration      ansible-test integration against a fresh simulator"
+	@echo "make core-2.16        sanity, units, integration, playbooks on another ansible-core ($(LEGS))"
+	@echo "make legs             every core-* leg, one after the other"
 	@echo "make playbooks        run the example playbooks against a fresh simulator and check the result"
+	@echo "make runner           run the demo through ansible-runner as AWX / Automation Platform do"
 	@echo "make eda              the Event-Driven Ansible rulebook with ansible-rulebook against the simulator's webhooks"
 	@echo "make hostile          fuzz modules, client and simulator; TLS; secrets audit (tests/hostile)"
 	@echo "make lint             ansible-lint, production profile"
@@ -75,8 +81,18 @@ units: venv
 integration: venv
 	$(UTILS)/integration.sh
 
+# The ansible-core of .venv (requirements-dev.txt) is the default leg; these are the others.
+# Each makes its own virtualenv under .cache/legs/ (the main .venv runs the simulator).
+$(LEGS): core-%: venv
+	$(UTILS)/leg.sh $*
+
+legs: $(LEGS)
+
 playbooks: venv
 	$(UTILS)/playbooks.sh
+
+runner: venv
+	$(UTILS)/runner.sh
 
 eda: venv eda-venv
 	CMR_EDA_VENV=$(abspath $(EDA_VENV)) $(UTILS)/eda.sh

@@ -109,7 +109,7 @@ class _Dumper(yaml.SafeDumper):
 def _plain(value: t.Any) -> t.Any:
     """Plain Python values: templating hands filters str subclasses that SafeDumper refuses."""
     if isinstance(value, t.Mapping):
-        return {to_text(key): _plain(item) for key, item in value.items()}
+        return {_text(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     if isinstance(value, bool) or value is None:
@@ -118,7 +118,13 @@ def _plain(value: t.Any) -> t.Any:
         return int(value)
     if isinstance(value, float):
         return float(value)
-    return to_text(value)
+    return _text(value)
+
+
+def _text(value: t.Any) -> str:
+    """An exact ``str``: ansible-core < 2.19's AnsibleUnsafeText is a str subclass whose
+    ``__str__`` returns itself, so neither to_text() nor str() unwraps it; str.__str__ does."""
+    return str.__str__(to_text(value))
 
 
 def _dump(value: t.Any, indent: int) -> str:

@@ -101,7 +101,9 @@ class _CmrAnsibleModule(AnsibleModule):
         super().fail_json(msg="\\n".join(lines) if len(lines) > 1 else str(msg), **kwargs)
 
     def _clearer_problem(self, params: t.Mapping[str, t.Any]) -> t.Optional[str]:
-        problem = first_problem(non_finite_numbers(params))
+        # ansible-core < 2.19 does not raise on .inf (or "inf") for an int option but fails with
+        # its own type error ("unable to convert to int"): _named_problem words it the same way.
+        problem = first_problem(non_finite_numbers(params)) or _named_problem(self.argument_spec, params)
         for option, check in self._option_checks.items():
             if problem is None and params.get(option) is not None:
                 problem = check(params[option])
@@ -110,13 +112,18 @@ class _CmrAnsibleModule(AnsibleModule):
 
 def _unreadable_options(spec: dict[str, t.Any], params: dict[str, t.Any], exc: Exception) -> str:
     """One line naming the option ansible-core could not read, when it can be found."""
+    return _named_problem(spec, params) or "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _named_problem(spec: dict[str, t.Any], params: dict[str, t.Any]) -> t.Optional[str]:
+    """The option ansible-core's validation mishandles (see _CmrAnsibleModule), if any."""
     for name, option in spec.items():
         value = params.get(name)
         if option.get("type") in ("int", "float") and non_finite(value):
             return "%s must be a finite number, got %s" % (name, value)
         if option.get("options") and value is not None and not isinstance(value, (dict, list, str)):
             return "%s must be a dict, got %s" % (name, type(value).__name__)
-    return "the module options cannot be read: %s: %s" % (type(exc).__name__, exc)
+    return None
 
 
 def non_finite(value: t.Any) -> bool:

@@ -26,14 +26,14 @@ case "$command" in
             die "tests/sanity/ignore-*.txt found: the sanity suite runs with zero ignore entries"
         fi
         set +e
-        ansible-test sanity --python 3.11 --color no "$@"
+        ansible-test sanity --python "$TEST_PYTHON" --color no "$@"
         rc=$?
         ;;
     units)
-        # A fresh virtualenv with ansible-test's unit-test requirements plus
-        # tests/unit/requirements.txt (requests, voluptuous, ...).
+        # ansible-test's unit-test requirements plus tests/unit/requirements.txt (requests,
+        # voluptuous, ...), in a fresh virtualenv (or a test leg's own, see lib.sh).
         set +e
-        ansible-test units --python 3.11 --venv --color no "$@"
+        ansible-test units --python "$TEST_PYTHON" "${ANSIBLE_TEST_ENV[@]}" --color no "$@"
         rc=$?
         ;;
     *)

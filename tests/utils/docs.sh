@@ -45,6 +45,13 @@ for name, plugin in sorted(docs.items()):
     assert not problems, "%s: missing %s" % (name, ", ".join(problems))
 ' "${modules[@]}" || die "ansible-doc --json: incomplete module documentation"
 
+# The inventory plugin renders too, with its options and examples.
+text="$(ansible-doc -t inventory "$COLL_FQCN.cmr" 2>&1)" || die "ansible-doc -t inventory $COLL_FQCN.cmr failed: $text"
+for section in "OPTIONS (" "EXAMPLES:" "host_type" "keyed_groups" "cache_plugin"; do
+    [[ "$text" == *"$section"* ]] || die "ansible-doc -t inventory $COLL_FQCN.cmr: no '$section' in its output"
+done
+log "ansible-doc: inventory plugin $COLL_FQCN.cmr"
+
 # The filter plugins render too (their docs live in the plugin file).
 for filter_file in "$COLL_DIR"/plugins/filter/*.py; do
     [[ -e "$filter_file" ]] || continue

@@ -34,8 +34,9 @@ YAML
 cd "$COLL_DIR" || exit 1
 set +e
 # --venv: a fresh virtualenv with ansible-core's requirements and
-# tests/integration/requirements.txt runs both ansible-playbook and the modules.
-ansible-test integration --python 3.11 --venv --color no "$@"
+# tests/integration/requirements.txt runs both ansible-playbook and the modules (a test leg
+# uses its own virtualenv instead, see lib.sh).
+ansible-test integration --python "$TEST_PYTHON" "${ANSIBLE_TEST_ENV[@]}" --color no "$@"
 rc=$?
 set -e
 copy_results

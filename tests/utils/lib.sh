@@ -15,6 +15,18 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="${CMR_VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
+# The Python version ansible-test runs the tests with (--python); test legs (tests/legs/) set
+# CMR_TEST_PYTHON together with CMR_VENV.
+TEST_PYTHON="${CMR_TEST_PYTHON:-3.11}"
+# Where ansible-test runs units and integration: by default a fresh virtualenv per run
+# (--venv), which also proves tests/*/requirements.txt complete. A test leg sets
+# CMR_ANSIBLE_TEST_ORIGIN=1: its own long-lived virtualenv gets the requirements once
+# (--requirements) and every later run skips building a virtualenv.
+if [[ "${CMR_ANSIBLE_TEST_ORIGIN:-0}" == 1 ]]; then
+    ANSIBLE_TEST_ENV=(--requirements)
+else
+    ANSIBLE_TEST_ENV=(--venv)
+fi
 COLL_NS=coldmailreseller
 COLL_NAME=cmr
 COLL_FQCN="$COLL_NS.$COLL_NAME"
@@ -86,12 +98,12 @@ layout_collection() {
 }
 
 # copy_results NAME: copy ansible-test's results (junit, bot, coverage, data) from the
-# laid-out tree back to $ROOT/tests/output/ for inspection, without its temporary venvs.
+# laid-out tree back to $ROOT/tests/output/ (a leg: $CMR_RESULTS_DIR) for inspection, without its temporary venvs.
 copy_results() {
-    local src="$COLL_DIR/tests/output"
+    local src="$COLL_DIR/tests/output" dest="${CMR_RESULTS_DIR:-$ROOT/tests/output}"
     [[ -d "$src" ]] || return 0
-    mkdir -p "$ROOT/tests/output"
-    (cd "$src" && tar --exclude=./.tmp -cf - .) | (cd "$ROOT/tests/output" && tar -xf -) || true
+    mkdir -p "$dest"
+    (cd "$src" && tar --exclude=./.tmp -cf - .) | (cd "$dest" && tar -xf -) || true
 }
 
 # ensure_get_pip: ansible-test bootstraps pip in every virtualenv it creates with a get-pip
@@ -99,22 +111,49 @@ copy_results() {
 # ~/.ansible/test/cache/get_pip_<maj>_<min>.py when that file exists. When it is missing,
 # install a small stand-in (ensurepip + pip install of the requested pip) there. Machines
 # that already have the real file, or that download it, are unaffected... unless the stand-in
-# was installed earlier, which does the same job.
+# was installed earlier, which does the same job. The pip version is the one the ansible-test
+# of $VENV asks for on $TEST_PYTHON, so every leg (tests/legs/) gets the file it needs.
 ensure_get_pip() {
     local version cache
-    version="$("$PY" - <<'PYEOF'
-import types
+    version="$("$PY" - "$TEST_PYTHON" <<'PYEOF'
+import sys, types
 from ansible_test._internal.python_requirements import get_venv_packages
-print(get_venv_packages(types.SimpleNamespace(version="3.11"))["pip"])
+print(get_venv_packages(types.SimpleNamespace(version=sys.argv[1]))["pip"])
 PYEOF
 )" || die "cannot find the pip version ansible-test bootstraps"
     cache="$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
     if [[ ! -f "$cache" ]]; then
         log "installing get-pip stand-in for pip $version at $cache"
         mkdir -p "$(dirname "$cache")"
-        cp "$ROOT/tests/utils/get_pip_standin.py" "$cache.tmp"
-        mv "$cache.tmp" "$cache"
+        cp "$ROOT/tests/utils/get_pip_standin.py" "$cache.tmp.$$"
+        mv "$cache.tmp.$$" "$cache"
     fi
+}
+
+# find_python X.Y: print the path of a working CPython X.Y interpreter, or fail. Looks on
+# PATH first, then under `pyenv root` (versions/X.Y.*, newest first). A pyenv shim on PATH
+# only works when that version is active, so every candidate is run before it is accepted.
+find_python() {
+    local wanted="$1" candidate root
+    local candidates=()
+    candidate="$(command -v "python$wanted" 2>/dev/null || true)"
+    [[ -n "$candidate" ]] && candidates+=("$candidate")
+    if command -v pyenv >/dev/null 2>&1 && root="$(pyenv root 2>/dev/null)"; then
+        while IFS= read -r candidate; do
+            candidates+=("$candidate")
+        done < <(compgen -G "$root/versions/$wanted.*/bin/python$wanted" | sort -rV)
+    fi
+    # Each candidate answers with its version and its real path (a virtualenv's python, e.g.
+    # $VENV/bin/python3.11, leads back to the interpreter it was made from).
+    local answer
+    for candidate in "${candidates[@]}"; do
+        answer="$("$candidate" -c 'import os, sys; print("%d.%d %s" % (sys.version_info[:2] + (os.path.realpath(sys.executable),)))' 2>/dev/null)" || continue
+        if [[ "${answer%% *}" == "$wanted" ]]; then
+            printf '%s\n' "${answer#* }"
+            return 0
+        fi
+    done
+    return 1
 }
 
 # free_port: print a TCP port on 127.0.0.1 that is free right now.
