@@ -18,7 +18,7 @@ UTILS := tests/utils
 # The other tested ansible-core releases (tests/legs/core-<release>.txt); `make core-2.16` runs one.
 LEGS := $(patsubst tests/legs/core-%.txt,core-%,$(wildcard tests/legs/core-*.txt))
 
-.PHONY: help venv eda-venv test simulator-tests sanity units integration legs $(LEGS) playbooks runner eda hostile \
+.PHONY: help venv eda-venv test simulator-tests sanity units integration integration-1 integration-2 legs $(LEGS) playbooks runner eda hostile \
         lint build galaxy-import ee docs docs-lint changelog demo benchmark reliability clean
 
 help:
@@ -80,6 +80,11 @@ units: venv
 
 integration: venv
 	$(UTILS)/integration.sh
+
+# The 2.19 integration targets in two slices, each with its own simulator: `make test` runs them
+# at the same time (an integration run uses about one core).
+integration-1 integration-2: integration-%: venv
+	$(UTILS)/integration.sh --shard $*/2
 
 # The ansible-core of .venv (requirements-dev.txt) is the default leg; these are the others.
 # Each makes its own virtualenv under .cache/legs/ (the main .venv runs the simulator).

@@ -17,6 +17,22 @@ if ! compgen -G "$targets_dir/*/aliases" >/dev/null; then
     exit 0
 fi
 
+# --shard I/N: run only the I-th of N equal slices of the targets (sorted by name, setup roles
+# left out), so `make test` can run the slices at the same time, each with its own simulator.
+if [[ "${1:-}" == --shard ]]; then
+    shard="${2:?--shard needs I/N}"
+    shift 2
+    index="${shard%/*}" count="${shard#*/}"
+    selected=() position=0
+    for aliases in "$targets_dir"/*/aliases; do
+        grep -qx hidden "$aliases" && continue
+        position=$((position + 1))
+        (( (position - 1) % count == index - 1 )) && selected+=("$(basename "$(dirname "$aliases")")")
+    done
+    set -- "$@" "${selected[@]}"
+    log "integration slice $shard: ${selected[*]}"
+fi
+
 ensure_get_pip
 layout_collection
 # Fast simulator (docs/developer/DESIGN.md#proof): no rate limit, short async delay. Targets that test the rate

@@ -15,19 +15,19 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MAKE="${MAKE:-make}"
 
-# sanity, units, integration and playbooks run on the developer virtualenv's ansible-core
-# (2.19); the core-* stages are the other test legs (tests/legs/), each running sanity, units,
-# every integration target and the example playbooks on its own ansible-core. The 2.19
-# integration and playbooks and the three legs run at the same time: an integration run mostly
-# waits (on the simulator's asynchronous operations and on the client's pacing of 0.25 s
-# between requests), so four of them share the 2 cores of a CI machine far better than
-# they would run one after the other.
+# sanity, units, integration (in two slices) and playbooks run on the developer virtualenv's
+# ansible-core (2.19); the core-* stages are the other test legs (tests/legs/), each running
+# sanity, units, the ansible-core-sensitive integration targets (tests/legs/integration-targets.txt)
+# and the example playbooks on its own ansible-core. The 2.19 integration slices and playbooks and
+# the three legs run at the same time: an integration run uses about one core and otherwise waits
+# (on the simulator's asynchronous operations and on the client's pacing), so they share the
+# 2 cores of a CI machine far better than they would run one after the other.
 ALL_STAGES=(
     venv
     simulator-tests
     sanity
     units
-    integration+playbooks+core-2.16+core-2.18+core-2.21
+    integration-1+integration-2+playbooks+core-2.16+core-2.18+core-2.21
     runner
     eda
     hostile
@@ -111,7 +111,7 @@ printf '\n======== summary ========\n'
 for i in "${!names[@]}"; do
     name="${names[i]}"
     case "$name" in
-        sanity | units | integration | playbooks) name="$name (core $core)" ;;
+        sanity | units | integration | integration-[12] | playbooks) name="$name (core $core)" ;;
         core-*) name="${name/core-/ansible-core } leg" ;;
     esac
     line="$(printf '%-42s %-7s %8s' "$name" "${results[i]}" "$(fmt_time "${times[i]}")")"
