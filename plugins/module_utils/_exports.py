@@ -18,7 +18,7 @@ import typing as t
 
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils import _api
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._client import CmrApiError, CmrClient, call_unless_missing
-from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import canonical_email, normalise_mailbox
+from ansible_collections.coldmailreseller.cmr.plugins.module_utils._mailboxes import canonical_email, normalise_mailbox, raw_mailboxes
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._errors import CmrModuleError
 from ansible_collections.coldmailreseller.cmr.plugins.module_utils._users import require_user, same_email
 
@@ -143,13 +143,7 @@ def oauth_export(client: CmrClient, user_id: str, mailbox_id: str, settings: t.M
 
 def user_mailboxes(client: CmrClient, user_id: str) -> list[tuple[dict[str, t.Any], dict[str, t.Any]]]:
     """Every mailbox of the user as (snake_case mailbox, CMR's own object): exports read inferred fields of the latter."""
-    try:
-        items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
-    except CmrApiError as exc:
-        if exc.status == 404:
-            raise CmrModuleError("user_id %s does not exist in this CMR account (%s)" % (user_id, exc.message)) from exc
-        raise
-    found = [(normalise_mailbox(item), dict(item)) for item in items if isinstance(item, dict)]
+    found = [(normalise_mailbox(item), dict(item)) for item in raw_mailboxes(client, user_id)]
     if not found:
         require_user(client, user_id)
     return found

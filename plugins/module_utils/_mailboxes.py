@@ -72,19 +72,24 @@ def normalise_mailbox(obj: t.Mapping[str, t.Any], credentials: bool = False) -> 
     return mailbox
 
 
-def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
-    """Every mailbox of the user (all pages), normalised.
-
-    With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
-    list for an unknown userId (docs/developer/API.md#unknown-user-ids), which must not look like "no mailboxes".
-    """
+def raw_mailboxes(client: CmrClient, user_id: str) -> list[dict[str, t.Any]]:
+    """Every mailbox of the user (all pages) as CMR sends it; a 404 means the user does not exist."""
     try:
         items = client.get_all(_api.MAILBOXES_BY_USER, {_api.USER_ID: user_id}, None)
     except CmrApiError as exc:
         if exc.status == 404:
             raise CmrModuleError("user_id %s does not exist in this CMR account (%s)" % (user_id, exc.message)) from exc
         raise
-    mailboxes = [normalise_mailbox(item) for item in items if isinstance(item, dict)]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def list_mailboxes(client: CmrClient, user_id: str, check_user: bool = False) -> list[dict[str, t.Any]]:
+    """Every mailbox of the user (all pages), normalised.
+
+    With ``check_user`` an empty list is followed by a user lookup: CMR may answer an empty
+    list for an unknown userId (docs/developer/API.md#unknown-user-ids), which must not look like "no mailboxes".
+    """
+    mailboxes = [normalise_mailbox(item) for item in raw_mailboxes(client, user_id)]
     if check_user and not mailboxes:
         require_user(client, user_id)
     return mailboxes
