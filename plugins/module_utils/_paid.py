@@ -96,7 +96,7 @@ def settle(exc: CmrApiError, what: str, probe: Probe, check_first: str, warn: Wa
 def state_unknown(what: str, exc: CmrApiError, check_first: str, finding: str) -> CmrModuleError:
     """The one "state unknown" failure: the request may still land, so the task reports changed."""
     return CmrModuleError(
-        "state unknown: %s reached CMR but no answer came back (%s), and %s. It may or may not have been applied; the request "
+        "state unknown: %s reached CMR without a usable answer (%s), and %s. It may or may not have been applied; the request "
         "was NOT sent again: check %s before retrying" % (what, cause_of(exc), finding, check_first),
         changed=True, maybe_applied=True,
     )
