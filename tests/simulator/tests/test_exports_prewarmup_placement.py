@@ -132,7 +132,7 @@ def test_platform_export_in_progress_shows_on_the_mailbox_and_is_not_queued_twic
     assert status == 409 and "already in progress" in reply["message"]
     assert len(slow.state()["exports"]) == 1
     other = add_credential(slow, user_id, {**EMAILBISON, "credentials": {"email": "two@agency.com", "password": "pw2"}})[1]["data"]["credentialId"]
-    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": other, "mailboxIds": ["MB1"]})[0] == 200
+    assert slow.api("POST", "/exports/platform-exports", query={"userId": user_id}, json={"credentialId": other, "componentMailboxIds": ["MB1"]})[0] == 200
 
 
 def test_platform_export_errors(sim, user_with_boxes, make_user):
