@@ -131,9 +131,11 @@ class ModuleContext(t.Protocol):
     params: dict[str, t.Any]
 
     @property
-    def check_mode(self) -> bool: ...
+    def check_mode(self) -> bool:
+        """Whether the task runs in check mode."""
 
-    def warn(self, message: str) -> None: ...
+    def warn(self, message: str) -> None:
+        """Add a warning to the task's result."""
 
 
 class Resource:

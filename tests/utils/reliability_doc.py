@@ -86,7 +86,8 @@ def faults_section(faults: dict) -> list[str]:
         "| objects applied twice | %d |" % faults["duplicates"],
         "| most orders placed by one order task | %d |" % faults["orders_max"],
         "| reports sent to `/send-errors` (one per failure the client gave up on) | %d |" % faults["reports_sent"],
-        "| reports sent for requests CMR refused (4xx) | %d |" % faults["reports_for_user_errors"],
+        "| reports sent for requests CMR refused (4xx) on documented endpoints | %d |" % faults["reports_for_user_errors"],
+        "| reports sent for requests CMR refused on an endpoint whose path is a guess (inferred) | %d |" % faults.get("reports_for_refused_guesses", 0),
         "",
         "Per kind and module (`ok`: the task succeeded; `failed`: it stopped with one line; `landed`: the desired "
         "state is in the simulator at the end; `reports`: bodies received on `/send-errors`):",
