@@ -292,3 +292,35 @@ def plan_of(resource_for: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:  # 
         return resource_for(resource, argument_spec, params).plan()
 
     return plan
+
+
+# --- whole modules (the _info modules have no resource class: their main() runs as Ansible runs it) ---
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19: the module reads its arguments from basic._ANSIBLE_ARGS
+    from ansible.module_utils import basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any]) -> t.Iterator[None]:
+        saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()  # pylint: disable=protected-access
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
+
+
+@pytest.fixture
+def run_module(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> t.Callable[..., dict[str, t.Any]]:  # pylint: disable=redefined-outer-name
+    """Run a module's main() against the simulator; its JSON result (failures included)."""
+    monkeypatch.setenv("CMR_API_RATE_LIMIT", "0")  # no pacing needed: the simulator has no rate limit here
+
+    def run(module: t.Any, params: dict[str, t.Any]) -> dict[str, t.Any]:
+        out = io.StringIO()
+        with patch_module_args({"api_key": API_KEY, "api_url": sim.api_url, **params}), contextlib.redirect_stdout(out):
+            with pytest.raises(SystemExit):
+                module.main()
+        return json.loads(out.getvalue())
+
+    return run
