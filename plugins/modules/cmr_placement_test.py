@@ -265,8 +265,10 @@ def run(module: CmrModule) -> dict[str, t.Any]:
                 RESULT_KEY: plan_report(RESOURCE_TYPE, existing.get("order_id"), [], module.check_mode)}
     refuse_inactive(picked, "a placement test")
     cost = round(len(picked) * p["mailbox_price"] + (p["ai_insight_price"] if p["ai_insight"] else 0.0), 2)
-    funds = read_funds(module.client, cost, "placement test", "ordered")
-    if p["max_cost"] is not None and cost > p["max_cost"]:
+    over = p["max_cost"] is not None and cost > p["max_cost"]
+    # Within max_cost, the wallet rule every purchase shares applies (an unreadable wallet is not a stop).
+    funds = read_funds(module.client, cost, "placement test", "ordered", None if over else p["max_cost"])
+    if over:
         raise CmrModuleError("nothing was ordered: the placement test costs %.2f USD, more than max_cost %.2f USD" % (cost, p["max_cost"]),
                              estimated_cost=cost, **funds.as_result())
     if not p["confirm"]:

@@ -291,8 +291,10 @@ class Purchase:
             self.prices[name] = package["purchase_price"]
         self.provider = self.pick_provider([for_sale[name].get("service_provider") for name in self.missing])
         cost = round(sum(self.prices.values()), 2)
-        self.funds = read_funds(self.client, cost, "purchase of pre-warmed domains", "bought")
-        if self.params["max_cost"] is not None and cost > self.params["max_cost"]:
+        over = self.params["max_cost"] is not None and cost > self.params["max_cost"]
+        # Within max_cost, the wallet rule every purchase shares applies (an unreadable wallet is not a stop).
+        self.funds = read_funds(self.client, cost, "purchase of pre-warmed domains", "bought", None if over else self.params["max_cost"])
+        if over:
             raise CmrModuleError("nothing was bought: the packages cost %.2f USD, more than max_cost %.2f USD" % (cost, self.params["max_cost"]),
                                  estimated_cost=cost, **self.funds.as_result())
         if not self.params["confirm"]:
